@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from annotations.models import (
+    Article,
+    ChangeEntry,
+    Claim,
+    ClaimEvent,
+    Correction,
+    Evidence,
+    Rating,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit records are append-only: the admin shows them and nothing more."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "source_name", "published_on", "language", "created_by", "created_at"]
+    list_filter = ["language", "source_name", "created_at"]
+    search_fields = ["title", "standfirst", "body", "source_name", "byline"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["content_hash", "created_by", "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.claims.exists():
+            fields.append("body")  # claims anchor to offsets in this text
+        return fields
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "value", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["label"]}
+    search_fields = ["label", "description"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["url", "title", "publisher", "excerpt", "note", "added_by", "added_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ClaimEventInline(admin.TabularInline):
+    model = ClaimEvent
+    extra = 0
+    fields = ["created_at", "actor", "action", "changes", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    """Claims change only through the workflow (versioned, audited), so the
+    admin is a read-only window onto them."""
+
+    list_display = ["__str__", "article", "status", "rating", "claimant", "updated_at"]
+    list_filter = ["status", "rating", "created_at", "published_at"]
+    search_fields = ["claim_text", "quote", "claimant", "summary", "article__title"]
+    list_select_related = ["article", "rating"]
+    inlines = [EvidenceInline, ClaimEventInline]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "publisher", "claim", "added_by", "added_at"]
+    search_fields = ["url", "title", "publisher", "excerpt"]
+    list_filter = ["added_at"]
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "claim", "action", "actor", "from_status", "to_status"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["comment", "claim__claim_text"]
+    list_select_related = ["claim", "actor"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "claim", "corrected_by", "approved_by"]
+    search_fields = ["note"]
+
+
+@admin.register(ChangeEntry)
+class ChangeEntryAdmin(ReadOnlyAdmin):
+    list_display = ["cursor", "action", "claim", "at"]
+    list_filter = ["action"]

@@ -1,0 +1,378 @@
+"""Article import: the only way articles come in.
+
+Plain text (the seed's shape: a title line, a short standfirst, captions,
+then paragraphs), Markdown, and HTML (main text found by trafilatura) from
+files, pasted text, fetched pages and the API all end in ``save``, which
+validates and stores in one transaction. Anything wrong raises
+``ImportRejected`` with a message for a person, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import re
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+import urllib3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from annotations.anchoring import normalize_text
+from annotations.models import Article, content_hash
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+IMPORTABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+STANDFIRST_MAX = 300
+CAPTION_LINE_MAX = 200
+
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+CREDITS = (
+    r"AP|AFP|Reuters|EPA|Getty Images|Getty|Bloomberg|Xinhua|TASS|RIA Novosti|"
+    r"Associated Press|AP Photo[^.]*|Photo[^.]*|Credit[^.]*"
+)
+# A caption line ends with a date ("June 17th, 2013.") and/or a photo credit
+# ("... 2013. AP", "(Reuters)"); or it is introduced as one ("Photo: ...").
+CAPTION_LINE = re.compile(
+    rf"""(
+        (?:\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\.?)
+        (?:\s*(?:{CREDITS})\.?)?$
+      | [.,]\s*(?:{CREDITS})\.?$
+      | \((?:{CREDITS})\)$
+      | ^(?:Photo|Image|Caption|Credit)\s*:
+    )""",
+    re.VERBOSE,
+)
+
+
+class ImportRejected(Exception):
+    """The input cannot become an article; ``message`` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Parsed:
+    title: str
+    body: str
+    standfirst: str = ""
+    captions: list[str] = field(default_factory=list)
+    byline: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    published_on: datetime.date | None = None
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Result:
+    article: Article
+    created: bool
+
+
+# --- parsing -------------------------------------------------------------
+
+
+def decode(data: bytes, *, name: str = "the file") -> str:
+    """Bytes to text, refusing what is too large, empty, binary or not UTF-8."""
+    limit = settings.FACTCHECK_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportRejected(f"{name} is {len(data):,} bytes; the limit is {limit:,} bytes.")
+    if not data.strip():
+        raise ImportRejected(f"{name} is empty.")
+    if b"\x00" in data:
+        raise ImportRejected(f"{name} looks like a binary file, not text (it contains NUL bytes).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            f"{name} is not valid UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
+            f"({error.reason})."
+        ) from None
+    if any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):
+        raise ImportRejected(f"{name} looks like a binary file, not text (control characters).")
+    return text
+
+
+def is_caption(paragraph: str) -> bool:
+    lines = paragraph.split("\n")
+    return all(
+        len(line) <= CAPTION_LINE_MAX and '"' not in line and CAPTION_LINE.search(line.strip())
+        for line in lines
+    )
+
+
+def parse_text(text: str) -> Parsed:
+    """Parse plain text or Markdown laid out like the seed article.
+
+    The first line is the title; the next paragraph is the standfirst when it
+    is short; caption and credit paragraphs are set apart; every other
+    paragraph is body, kept as written.
+    """
+    text = normalize_text(text)
+    if not text.strip():
+        raise ImportRejected("The text is empty.")
+    first, _, rest = text.partition("\n")
+    title = first.strip().lstrip("#").strip()
+    paragraphs = [p.strip("\n") for p in re.split(r"\n[ \t]*\n+", rest) if p.strip()]
+    captions: list[str] = []
+    body: list[str] = []
+    standfirst = ""
+    for index, paragraph in enumerate(paragraphs):
+        if is_caption(paragraph):
+            captions.extend(paragraph.split("\n"))
+        elif (
+            index == 0
+            and len(paragraph) <= STANDFIRST_MAX
+            and "\n" not in paragraph
+            and len(paragraphs) > 1
+        ):
+            standfirst = paragraph
+        else:
+            body.append(paragraph)
+    return Parsed(title=title, standfirst=standfirst, captions=captions, body="\n\n".join(body))
+
+
+def parse_html(html: str, *, url: str = "") -> Parsed:
+    """Extract the main text and metadata of an HTML page with trafilatura."""
+    document = trafilatura.bare_extraction(
+        html, url=url or None, with_metadata=True, include_comments=False, include_tables=False
+    )
+    text = normalize_text(document.text or "") if document else ""
+    if not text.strip():
+        raise ImportRejected("No article text could be extracted from this HTML.")
+    title = normalize_text(document.title or "").strip()
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if lines and title and lines[0] == title:
+        lines = lines[1:]
+    if not title:
+        if len(lines) < 2:
+            raise ImportRejected("The HTML has no title and too little text to take one from.")
+        title, lines = lines[0], lines[1:]
+    if not lines:
+        raise ImportRejected("No article text could be extracted from this HTML.")
+    published_on = None
+    if document.date:
+        try:
+            published_on = datetime.date.fromisoformat(document.date[:10])
+        except ValueError:
+            published_on = None
+    return Parsed(
+        title=title,
+        standfirst=normalize_text(document.description or "")[:STANDFIRST_MAX],
+        body="\n\n".join(lines),
+        byline=(document.author or "")[:300],
+        source_name=(document.sitename or "")[:200],
+        source_url=url,
+        published_on=published_on,
+        language=(document.language or "en")[:16],
+    )
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:1000].lower()
+    return head.startswith(("<!doctype html", "<html")) or "<body" in head
+
+
+def parse(text: str, *, filename: str = "", url: str = "") -> Parsed:
+    suffix = Path(filename).suffix.lower()
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text)):
+        return parse_html(text, url=url)
+    return parse_text(text)
+
+
+# --- storing -------------------------------------------------------------
+
+
+def save(parsed: Parsed, *, by=None) -> Result:
+    """Validate ``parsed`` and store it, unless the same content is stored
+    already (then the existing article comes back with ``created=False``)."""
+    article = Article(
+        title=normalize_text(parsed.title).strip(),
+        standfirst=normalize_text(parsed.standfirst),
+        captions="\n".join(c.strip() for c in parsed.captions if c.strip()),
+        body=normalize_text(parsed.body),
+        byline=parsed.byline.strip(),
+        source_name=parsed.source_name.strip(),
+        source_url=parsed.source_url.strip(),
+        published_on=parsed.published_on,
+        language=parsed.language or "en",
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    if not article.title:
+        raise ImportRejected("The article has no title.")
+    if not article.body:
+        raise ImportRejected("The article has no body text.")
+    article.content_hash = content_hash(article.title, article.body)
+    try:
+        article.full_clean(exclude=["content_hash", "created_by"])
+    except ValidationError as error:
+        messages = "; ".join(
+            f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items()
+        )
+        raise ImportRejected(f"The article is not valid: {messages}") from None
+    existing = Article.objects.filter(content_hash=article.content_hash).first()
+    if existing:
+        return Result(existing, created=False)
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        # Someone imported the same content a moment ago.
+        return Result(Article.objects.get(content_hash=article.content_hash), created=False)
+    return Result(article, created=True)
+
+
+def import_text(text: str, *, by=None, filename: str = "", source_url: str = "") -> Result:
+    """Import pasted or uploaded text (plain, Markdown or HTML)."""
+    parsed = parse(text, filename=filename, url=source_url)
+    if source_url and not parsed.source_url:
+        parsed.source_url = source_url
+    return save(parsed, by=by)
+
+
+def import_bytes(data: bytes, *, filename: str, by=None, source_url: str = "") -> Result:
+    """Import an uploaded file's content."""
+    suffix = Path(filename).suffix.lower()
+    if suffix and suffix not in IMPORTABLE_SUFFIXES:
+        raise ImportRejected(
+            f"{filename}: unsupported file type {suffix!r}; "
+            f"use {', '.join(sorted(IMPORTABLE_SUFFIXES))}."
+        )
+    text = decode(data, name=filename or "the file")
+    return import_text(text, by=by, filename=filename, source_url=source_url)
+
+
+def import_path(path: Path, *, by=None) -> Result:
+    """Import one file from disk (the management command's unit of work)."""
+    size = path.stat().st_size
+    limit = settings.FACTCHECK_IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportRejected(f"{path.name} is {size:,} bytes; the limit is {limit:,} bytes.")
+    return import_bytes(path.read_bytes(), filename=path.name, by=by)
+
+
+def import_fields(*, by=None, **fields) -> Result:
+    """Import an article given field by field (the API's create)."""
+    known = set(Parsed.__dataclass_fields__)
+    unknown = set(fields) - known
+    if unknown:
+        raise ImportRejected(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    captions = fields.pop("captions", []) or []
+    if isinstance(captions, str):
+        captions = captions.splitlines()
+    return save(
+        Parsed(captions=captions, **{k: v for k, v in fields.items() if v is not None}), by=by
+    )
+
+
+# --- fetching ------------------------------------------------------------
+
+
+def _check_address(host: str, port: int) -> str:
+    """Resolve ``host`` and return an address that is safe to connect to.
+
+    Loopback, private, link-local and other non-global addresses are refused
+    unless FACTCHECK_FETCH_ALLOW_PRIVATE is on; connecting to the checked
+    address (not the name again) keeps DNS rebinding out.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise ImportRejected(f"Could not resolve the host name {host!r}.") from None
+    addresses = [info[4][0] for info in infos]
+    if not settings.FACTCHECK_FETCH_ALLOW_PRIVATE:
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%")[0])
+            if not ip.is_global:
+                raise ImportRejected(
+                    f"Refusing to fetch {host}: it resolves to {address}, "
+                    "a loopback, private or link-local address."
+                )
+    return addresses[0]
+
+
+def fetch(url: str, *, max_redirects: int = 5) -> tuple[bytes, str]:
+    """GET an http(s) URL with a timeout and a size limit; returns the body
+    and the final URL."""
+    limit = settings.FACTCHECK_IMPORT_MAX_BYTES
+    timeout = urllib3.Timeout(total=settings.FACTCHECK_FETCH_TIMEOUT)
+    for _ in range(max_redirects + 1):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ImportRejected("Only http and https URLs can be imported.")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        address = _check_address(parts.hostname, port)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        pool_class = (
+            urllib3.HTTPSConnectionPool if parts.scheme == "https" else urllib3.HTTPConnectionPool
+        )
+        pool_kwargs = (
+            {"server_hostname": parts.hostname, "assert_hostname": parts.hostname}
+            if parts.scheme == "https"
+            else {}
+        )
+        pool = pool_class(address, port=port, timeout=timeout, retries=False, **pool_kwargs)
+        try:
+            response = pool.urlopen(
+                "GET",
+                target,
+                headers={
+                    "Host": parts.netloc.rsplit("@", 1)[-1],
+                    "User-Agent": "factcheck-importer/1.0",
+                    "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1",
+                },
+                redirect=False,
+                preload_content=False,
+            )
+        except urllib3.exceptions.HTTPError as error:
+            raise ImportRejected(f"Could not fetch {url}: {error.__class__.__name__}.") from None
+        try:
+            if response.status in (301, 302, 303, 307, 308) and response.headers.get("Location"):
+                url = urljoin(url, response.headers["Location"])
+                continue
+            if response.status != 200:
+                raise ImportRejected(f"Fetching {url} answered HTTP {response.status}.")
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise ImportRejected(
+                    f"The page is {int(declared):,} bytes; the limit is {limit:,}."
+                )
+            chunks, total = [], 0
+            for chunk in response.stream(64 * 1024):
+                total += len(chunk)
+                if total > limit:
+                    raise ImportRejected(f"The page is larger than the limit of {limit:,} bytes.")
+                chunks.append(chunk)
+            return b"".join(chunks), url
+        except urllib3.exceptions.HTTPError as error:
+            raise ImportRejected(f"Could not fetch {url}: {error.__class__.__name__}.") from None
+        finally:
+            response.release_conn()
+            pool.close()
+    raise ImportRejected(f"Too many redirects fetching {url}.")
+
+
+def import_url(url: str, *, by=None) -> Result:
+    """Fetch an HTML (or plain-text) page and import it."""
+    data, final_url = fetch(url.strip())
+    text = decode(data, name="The page")
+    return import_text(
+        text,
+        by=by,
+        filename="page.html" if looks_like_html(text) else "page.txt",
+        source_url=final_url,
+    )

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from annotations import importers, workflow
+from annotations.models import Article, Claim
+from tests import factories
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILE = SEEDS / "000_b1fafbd6d89f27a5.txt"
+SEED_TITLE = (
+    "Obama and Putin Admit to Differences on Syria, but Share 'United' Goal of Ending Violence"
+)
+DEMO_PASSWORD = "factcheck-demo"
+
+
+@pytest.fixture
+def editor(db):
+    return factories.EditorFactory()
+
+
+@pytest.fixture
+def other_editor(db):
+    return factories.EditorFactory()
+
+
+@pytest.fixture
+def reviewer(db):
+    return factories.ReviewerFactory()
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return factories.ReviewerFactory()
+
+
+@pytest.fixture
+def outsider(db):
+    """A logged-in account with no role."""
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def article(db) -> Article:
+    return factories.ArticleFactory()
+
+
+@pytest.fixture
+def seed_article(db) -> Article:
+    return importers.import_path(SEED_FILE).article
+
+
+@pytest.fixture
+def demo_users(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("create_demo_users", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return User.objects.get(username="editor"), User.objects.get(username="reviewer")
+
+
+@pytest.fixture
+def draft(article, editor) -> Claim:
+    return workflow.mark(
+        article,
+        by=editor,
+        quote="unemployment fell by 3 percent last year",
+        claimant="The minister",
+    )
+
+
+def ready_for_review(claim: Claim, *, by) -> Claim:
+    """Give a draft what submitting needs: a verdict, a summary, a source."""
+    claim = workflow.update(
+        claim, by=by, version=claim.version, rating=factories.rating(), summary="It fell by 2.1%."
+    )
+    workflow.add_evidence(
+        claim, by=by, version=claim.version, url="https://stats.example.org/q4", title="Q4"
+    )
+    claim.refresh_from_db()
+    return claim
+
+
+def published_claim(claim: Claim, *, editor, reviewer) -> Claim:
+    claim = ready_for_review(claim, by=editor)
+    claim = workflow.submit(claim, by=editor, version=claim.version)
+    return workflow.approve(claim, by=reviewer, version=claim.version)
+
+
+@pytest.fixture
+def in_review(draft, editor) -> Claim:
+    claim = ready_for_review(draft, by=editor)
+    return workflow.submit(claim, by=editor, version=claim.version)
+
+
+@pytest.fixture
+def published(in_review, reviewer) -> Claim:
+    return workflow.approve(in_review, by=reviewer, version=in_review.version)
