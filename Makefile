@@ -63,7 +63,7 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 
 bench: $(VENV)/.dev
-	$(TEST_ENV) $(PY) benchmarks/run.py
+	@for script in benchmarks/*.py; do echo "== $$script"; $(TEST_ENV) $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
