@@ -20,3 +20,8 @@ def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """An htmx request swaps a fragment; a history restore needs the page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
