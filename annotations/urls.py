@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import articles, claims
+from annotations.views import articles, claims, public
 
 app_name = "annotations"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     ),
     # Review: verdicts, evidence, transitions, history, queues.
     # Public fact-check pages.
+    path("factchecks/<int:claim_pk>/", public.factcheck_detail, name="factcheck_detail"),
 ]

@@ -174,6 +174,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -187,7 +188,13 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck API",
     "DESCRIPTION": (
-        "Reviewed claim annotations as JSON, W3C Web Annotation and schema.org ClaimReview."
+        "Reviewed claim annotations as JSON, W3C Web Annotation and schema.org ClaimReview. "
+        "Anyone may read published claims (and retracted ones, marked so); editors use a "
+        "token (`POST /api/v1/auth/token/`, then `Authorization: Token <token>`) or their "
+        "session with CSRF. Every 4xx answers `{\"error\": {\"status\", \"code\", "
+        "\"message\", \"fields\"}}`; reads carry an ETag and answer 304 to If-None-Match; "
+        "writes to a claim need its ETag in If-Match (412 when stale, 428 when missing). "
+        "The changes feed (`/api/v1/changes/`) never skips an entry: see its description."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1,0 +1,788 @@
+"""The consumer and editor API (/api/v1/).
+
+Reads go through ``Claim.objects.public()`` for everyone but editors; writes
+call ``workflow`` and ``importers`` and never touch a claim themselves.
+Errors take one JSON shape (``errors.exception_handler``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
+from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
+
+from annotations import importers, permissions, workflow
+from annotations.api import claimreview, serializers, webannotation
+from annotations.api.errors import PreconditionFailed, PreconditionRequired
+from annotations.api.filters import MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
+from annotations.models import Article, ChangeEntry, Claim, Evidence, Rating
+
+ERRORS = {
+    code: OpenApiResponse(serializers.ErrorSerializer, description=text)
+    for code, text in {
+        400: "Invalid input; `fields` says which.",
+        401: "Authentication required (send `Authorization: Token ...`).",
+        403: "Not allowed: the account lacks the role, or the workflow refuses (four eyes).",
+        404: "No such resource, or not visible to you.",
+        409: "The action does not apply in the claim's current state.",
+        412: "If-Match (or `version`) is stale: `current_version` and the ETag header give "
+        "the current one.",
+        428: "If-Match (or `version` in the body) is required.",
+        429: "Too many requests; wait `Retry-After` seconds.",
+    }.items()
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    return {code: ERRORS[code] for code in (*codes, 429)}
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The ETag of the claim you edited, such as `"claim-12-v3"`.',
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="An ETag from an earlier answer: 304 Not Modified when unchanged.",
+)
+ANNOTATION_SCHEMA = {
+    "type": "object",
+    "description": "A W3C Web Annotation (https://www.w3.org/TR/annotation-model/).",
+    "additionalProperties": True,
+}
+
+
+# --- shared behaviour ----------------------------------------------------
+
+
+class IsEditorOrReadOnly(BasePermission):
+    """Reads are public (the querysets decide what is visible); writes and
+    the history are for editors and reviewers."""
+
+    message = "Only editors and reviewers can do this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if request.method in SAFE_METHODS and getattr(view, "action", None) not in getattr(
+            view, "editor_only_actions", ()
+        ):
+            return True
+        return permissions.is_editor(request.user)
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """Weak comparison, as If-None-Match uses."""
+    candidates = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in candidates or etag.removeprefix("W/") in candidates
+
+
+class ConditionalMixin:
+    """ETag on every successful read, 304 for a matching If-None-Match.
+
+    Views may set their own ETag (a claim's version); otherwise it is a hash
+    of the rendered representation, which still spares the bandwidth.
+    """
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
+            or getattr(response, "streaming", False)
+        ):
+            return response
+        if not response.has_header("ETag"):
+            if hasattr(response, "render"):
+                response.render()
+            response["ETag"] = f'W/"{hashlib.sha1(response.content).hexdigest()}"'
+        header = request.headers.get("If-None-Match")
+        if header and _etag_matches(header, response["ETag"]):
+            not_modified = HttpResponse(status=304)
+            for name in ("ETag", "Vary", "Cache-Control"):
+                if response.has_header(name):
+                    not_modified[name] = response[name]
+            return not_modified
+        return response
+
+
+def annotation_response(data: dict[str, Any], request: Request, **kwargs) -> Response:
+    response = Response(data, **kwargs)
+    if webannotation.wants_annotation(request):
+        # The protocol asks for the profile in Content-Type, whichever of the
+        # ld+json forms the client accepted.
+        response.content_type = f"{webannotation.ANNO_MEDIA_TYPE}; charset=utf-8"
+    return response
+
+
+def claims_for_display(queryset, *, internal: bool):
+    evidence = Evidence.objects.order_by("added_at", "id")
+    return queryset.select_related("article", "rating").prefetch_related(
+        Prefetch("evidence", queryset=evidence),
+        "corrections",
+    )
+
+
+def expected_version(
+    request: Request, claim: Claim, body_version: int | None, *, required: bool
+) -> int | None:
+    """The claim version the client edited: from If-Match (our ETag), else from
+    ``version`` in the body; 428 when required and absent, 412 when If-Match
+    names another claim or is unreadable."""
+    header = request.headers.get("If-Match")
+    if header:
+        if header.strip() == "*":
+            return body_version
+        for tag in header.split(","):
+            tag = tag.strip().removeprefix("W/")
+            prefix = f'"claim-{claim.pk}-v'
+            if tag.startswith(prefix) and tag.endswith('"') and tag[len(prefix) : -1].isdigit():
+                return int(tag[len(prefix) : -1])
+        raise PreconditionFailed(claim, f"If-Match {header} does not match claim {claim.pk}.")
+    if body_version is not None:
+        return body_version
+    if required:
+        raise PreconditionRequired()
+    return None
+
+
+# --- claims --------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List claims",
+        description="Published claims, newest first. `status=retracted` lists retracted "
+        "claims instead (each with its public `retraction_note`); editors may ask for any "
+        "status. Cursor pagination: follow `next`; pages stay stable while claims are "
+        f"published. `page_size` up to {MAX_PAGE_SIZE}.",
+        parameters=[IF_NONE_MATCH],
+        responses={200: serializers.ClaimSerializer(many=True), **errors(400, 404)},
+    ),
+    create=extend_schema(
+        summary="Mark a claim (editors)",
+        description="Give `article` and either `start`/`end` (code points; `quote` must then "
+        "match) or `quote` with optional `prefix`/`suffix`: the server anchors the one place "
+        "it occurs, or answers 400 saying it is absent or ambiguous. Answers 201 with the new "
+        "draft and its ETag.",
+        request=serializers.ClaimCreateSerializer,
+        responses={201: serializers.ClaimSerializer, **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="One claim",
+        description="Anyone may read published and retracted claims; editors any claim. "
+        "With `Accept: application/ld+json; "
+        'profile="http://www.w3.org/ns/anno.jsonld"` the claim comes as a W3C Web '
+        "Annotation with that media type. The ETag is the claim's version.",
+        parameters=[IF_NONE_MATCH],
+        responses={
+            (200, "application/json"): serializers.ClaimSerializer,
+            (200, webannotation.ANNO_MEDIA_TYPE): ANNOTATION_SCHEMA,
+            (200, "application/ld+json"): ANNOTATION_SCHEMA,
+            **errors(404),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Edit a draft claim (editors)",
+        description="Claim text, claimant, rating (by slug), summary, rationale. Requires "
+        "`If-Match` with the claim's ETag, or `version` in the body: a stale one answers "
+        "412 with `current_version`, a missing one 428. Only drafts can be edited (409).",
+        request=serializers.ClaimUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: serializers.ClaimSerializer, **errors(400, 401, 403, 404, 409, 412, 428)},
+    ),
+)
+class ClaimViewSet(ConditionalMixin, GenericViewSet):
+    permission_classes = [IsEditorOrReadOnly]
+    serializer_class = serializers.ClaimSerializer
+    filterset_class = ClaimFilter
+    pagination_class = NewestFirstPagination
+    lookup_value_regex = r"[0-9]+"
+    editor_only_actions = ("history",)
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "retrieve":
+            return [
+                JSONRenderer(),
+                webannotation.WebAnnotationRenderer(),
+                webannotation.JsonLdRenderer(),
+                BrowsableAPIRenderer(),
+            ]
+        if getattr(self, "action", None) == "claimreview":
+            return [webannotation.JsonLdRenderer(), JSONRenderer()]
+        return super().get_renderers()
+
+    @property
+    def internal(self) -> bool:
+        return permissions.is_editor(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "show_internal": self.internal}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Claim.objects.none()
+        queryset = Claim.objects.all() if self.internal else Claim.objects.public()
+        if self.action == "list":
+            if "status" not in self.request.query_params:
+                queryset = queryset.published()
+            return claims_for_display(queryset, internal=self.internal)
+        if self.action in ("retrieve",):
+            return claims_for_display(queryset, internal=self.internal)
+        return queryset.select_related("article", "rating")
+
+    def cursor_ordering(self) -> tuple[str, ...]:
+        wanted = self.request.query_params.get("status", Claim.Status.PUBLISHED)
+        if wanted in Claim.PUBLIC_STATUSES:
+            return ("-published_at", "-id")
+        return ("-created_at", "-id")
+
+    def _claim_response(self, claim: Claim, *, status_code: int = 200, **headers) -> Response:
+        fresh = claims_for_display(Claim.objects.all(), internal=True).get(pk=claim.pk)
+        data = self.get_serializer(fresh).data
+        return Response(data, status=status_code, headers={"ETag": fresh.etag(), **headers})
+
+    def list(self, request: Request) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        claim = self.get_object()
+        if webannotation.wants_annotation(request):
+            response = annotation_response(webannotation.annotation(request, claim), request)
+            response["ETag"] = f'"claim-{claim.pk}-v{claim.version}-anno"'
+            return response
+        return Response(self.get_serializer(claim).data, headers={"ETag": claim.etag()})
+
+    def create(self, request: Request) -> Response:
+        serializer = serializers.ClaimCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        article = data.pop("article")
+        claim = workflow.mark(article, by=request.user, **data)
+        location = reverse("api:claim-detail", args=[claim.pk])
+        return self._claim_response(
+            claim, status_code=201, Location=request.build_absolute_uri(location)
+        )
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        claim = self.get_object()
+        serializer = serializers.ClaimUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = expected_version(request, claim, data.pop("version", None), required=True)
+        claim = workflow.update(claim, by=request.user, version=version, **data)
+        return self._claim_response(claim)
+
+    @extend_schema(
+        summary="The claim as schema.org ClaimReview",
+        description="JSON-LD as search engines read it; `url` is the public fact-check page. "
+        "Published and retracted claims only (a retracted one has `creativeWorkStatus` "
+        "Retracted and its note as a correction).",
+        parameters=[IF_NONE_MATCH],
+        responses={
+            (200, "application/ld+json"): {"type": "object", "additionalProperties": True},
+            **errors(404),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def claimreview(self, request: Request, pk: str) -> Response:
+        claim = get_object_or_404(Claim.objects.public().select_related("article", "rating"), pk=pk)
+        return Response(claimreview.claim_review(request, claim))
+
+    @extend_schema(
+        summary="Add evidence to a draft (editors)",
+        description="`url` (http or https), `title`, `publisher`, `excerpt`, `note` (internal). "
+        "Requires If-Match with the claim's ETag (or `version`); the answer's ETag is the "
+        "claim's new version.",
+        request=serializers.EvidenceWriteSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            201: serializers.EvidenceSerializer,
+            **errors(400, 401, 403, 404, 409, 412, 428),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="evidence")
+    def evidence(self, request: Request, pk: str) -> Response:
+        claim = self.get_object()
+        fields, version = self._evidence_input(request, claim, partial=False)
+        evidence = workflow.add_evidence(claim, by=request.user, version=version, **fields)
+        return self._evidence_response(evidence, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Change evidence of a draft (editors)",
+        description="As for adding; only the fields sent change.",
+        request=serializers.EvidenceWriteSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: serializers.EvidenceSerializer,
+            **errors(400, 401, 403, 404, 409, 412, 428),
+        },
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove evidence from a draft (editors)",
+        description="Requires If-Match with the claim's ETag; answers 204 with the new ETag.",
+        parameters=[IF_MATCH],
+        request=None,
+        responses={204: None, **errors(401, 403, 404, 409, 412, 428)},
+    )
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"evidence/(?P<evidence_id>[0-9]+)",
+        url_name="evidence-detail",
+    )
+    def evidence_detail(self, request: Request, pk: str, evidence_id: str) -> Response:
+        claim = self.get_object()
+        evidence = get_object_or_404(Evidence, pk=evidence_id, claim=claim)
+        if request.method == "DELETE":
+            version = expected_version(request, claim, self._body_version(request), required=True)
+            claim = workflow.remove_evidence(evidence, by=request.user, version=version)
+            return Response(status=status.HTTP_204_NO_CONTENT, headers={"ETag": claim.etag()})
+        fields, version = self._evidence_input(request, claim, partial=True)
+        evidence = workflow.change_evidence(evidence, by=request.user, version=version, **fields)
+        return self._evidence_response(evidence, status.HTTP_200_OK)
+
+    def _body_version(self, request: Request) -> int | None:
+        serializer = serializers.EvidenceWriteSerializer(
+            data={"version": request.data.get("version")} if "version" in request.data else {}
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data.get("version")
+
+    def _evidence_input(
+        self, request: Request, claim: Claim, *, partial: bool
+    ) -> tuple[dict[str, str], int | None]:
+        serializer = serializers.EvidenceWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        version = expected_version(request, claim, fields.pop("version", None), required=True)
+        return fields, version
+
+    def _evidence_response(self, evidence: Evidence, status_code: int) -> Response:
+        claim = Claim.objects.get(pk=evidence.claim_id)
+        data = serializers.EvidenceSerializer(evidence, context={"show_internal": True}).data
+        return Response(data, status=status_code, headers={"ETag": claim.etag()})
+
+    @extend_schema(
+        summary="Move a claim through the workflow (editors, reviewers)",
+        description="`action` is one of submit, approve, request_changes, dismiss, reopen, "
+        "retract, start_correction; `comment` is required for request_changes, dismiss, "
+        "retract (it becomes the public retraction note) and start_correction. If-Match "
+        "(or `version`) is optional; when given and stale the answer is 412, like every "
+        "other precondition failure here. A refusal by role or by the four-eyes rule is 403, "
+        "an action that does not apply in the claim's state is 409, both with the reason. "
+        "Answers the claim; start_correction answers 201 with the new working copy.",
+        request=serializers.TransitionSerializer,
+        parameters=[IF_MATCH],
+        responses={
+            200: serializers.ClaimSerializer,
+            201: serializers.ClaimSerializer,
+            **errors(400, 401, 403, 404, 409, 412),
+        },
+        examples=[
+            OpenApiExample("Approve", value={"action": "approve", "comment": ""}),
+            OpenApiExample(
+                "Retract", value={"action": "retract", "comment": "The source was misread."}
+            ),
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request: Request, pk: str) -> Response:
+        claim = self.get_object()
+        serializer = serializers.TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        version = expected_version(request, claim, data.get("version"), required=False)
+        result = workflow.perform(
+            data["action"], claim, by=request.user, version=version, comment=data["comment"]
+        )
+        created = data["action"] == "start_correction"
+        return self._claim_response(result, status_code=201 if created else 200)
+
+    @extend_schema(
+        summary="The claim's history (editors)",
+        description="Every step, oldest first: who, what, the changes and comments.",
+        parameters=[IF_NONE_MATCH],
+        responses={200: serializers.EventSerializer(many=True), **errors(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request: Request, pk: str) -> Response:
+        claim = self.get_object()
+        events = claim.events.select_related("actor").order_by("created_at", "id")
+        return Response(serializers.EventSerializer(events, many=True).data)
+
+
+# --- articles ------------------------------------------------------------
+
+
+class ArticlePagination(NewestFirstPagination):
+    ordering = ("-created_at", "-id")
+
+    def get_ordering(self, request, queryset, view):
+        return self.ordering
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List articles",
+        description="Articles with published or retracted claims (editors: all), newest "
+        "first, with claim counts.",
+        parameters=[IF_NONE_MATCH],
+        responses={200: serializers.ArticleSerializer(many=True), **errors(400, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="One article, with its text",
+        parameters=[IF_NONE_MATCH],
+        responses={200: serializers.ArticleDetailSerializer, **errors(404)},
+    ),
+    create=extend_schema(
+        summary="Create an article (editors)",
+        description="Through the importer's validation: a title and a body are required; "
+        "the same content imports once (200 with the existing article, 201 when new).",
+        request=serializers.ArticleCreateSerializer,
+        responses={
+            200: serializers.ArticleDetailSerializer,
+            201: serializers.ArticleDetailSerializer,
+            **errors(400, 401, 403),
+        },
+    ),
+)
+class ArticleViewSet(ConditionalMixin, GenericViewSet):
+    permission_classes = [IsEditorOrReadOnly]
+    serializer_class = serializers.ArticleSerializer
+    pagination_class = ArticlePagination
+    filter_backends = []
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "head", "options"]
+
+    @property
+    def internal(self) -> bool:
+        return permissions.is_editor(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "show_internal": self.internal}
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "annotations":
+            return [
+                JSONRenderer(),
+                webannotation.WebAnnotationRenderer(),
+                webannotation.JsonLdRenderer(),
+            ]
+        return super().get_renderers()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Article.objects.none()
+        queryset = Article.objects.with_status_counts()
+        if not self.internal:
+            queryset = queryset.filter(
+                Q(**{f"{Claim.Status.PUBLISHED}_count__gt": 0})
+                | Q(**{f"{Claim.Status.RETRACTED}_count__gt": 0})
+            )
+        return queryset
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        article = self.get_object()
+        return Response(
+            serializers.ArticleDetailSerializer(article, context=self.get_serializer_context()).data
+        )
+
+    def create(self, request: Request) -> Response:
+        serializer = serializers.ArticleCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        unknown = {key: request.data[key] for key in request.data if key not in serializer.fields}
+        result = importers.import_fields(by=request.user, **serializer.validated_data, **unknown)
+        article = self.get_queryset().get(pk=result.article.pk)
+        data = serializers.ArticleDetailSerializer(
+            article, context=self.get_serializer_context()
+        ).data
+        location = request.build_absolute_uri(reverse("api:article-detail", args=[article.pk]))
+        return Response(data, status=201 if result.created else 200, headers={"Location": location})
+
+    @extend_schema(
+        summary="The article's published claims as a W3C AnnotationPage",
+        description="With `Accept: application/ld+json; "
+        'profile="http://www.w3.org/ns/anno.jsonld"` (or application/ld+json) the answer '
+        "has that media type. Pages are numbered from 0 (`page`, `page_size` up to "
+        f"{MAX_PAGE_SIZE}); `startIndex` is the 0-based position of the first item in the "
+        "AnnotationCollection `partOf`, `next` links the following page.",
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="0-based page number."),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Items per page."),
+            IF_NONE_MATCH,
+        ],
+        responses={
+            (200, webannotation.ANNO_MEDIA_TYPE): ANNOTATION_SCHEMA,
+            (200, "application/ld+json"): ANNOTATION_SCHEMA,
+            (200, "application/json"): ANNOTATION_SCHEMA,
+            **errors(400, 404),
+        },
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def annotations(self, request: Request, pk: str) -> Response:
+        article = self.get_object()
+        page = _non_negative(request, "page", 0)
+        page_size = min(_non_negative(request, "page_size", 50) or 50, MAX_PAGE_SIZE)
+        claims = article.claims.published().select_related("article", "rating").in_reading_order()
+        total = claims.count()
+        items = list(claims[page * page_size : (page + 1) * page_size])
+        data = webannotation.annotation_page(
+            request, article, items, page=page, page_size=page_size, total=total
+        )
+        return annotation_response(data, request)
+
+
+def _non_negative(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        raise ValidationError({name: ["A non-negative integer is required."]})
+    return int(raw)
+
+
+# --- ratings, feed, exports, tokens --------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="The verdict scale",
+        description="`value` 1 (worst) to 5 (best) is ClaimReview's ratingValue; "
+        "Unverifiable has none.",
+        parameters=[IF_NONE_MATCH],
+        responses={200: serializers.RatingSerializer(many=True), **errors()},
+    )
+)
+class RatingList(ConditionalMixin, ListAPIView):
+    serializer_class = serializers.RatingSerializer
+    queryset = Rating.objects.all()
+    pagination_class = None
+    filter_backends = []
+
+
+FEED_DESCRIPTION = """The changes feed: every publication, update of a published claim,
+correction and retraction appends an entry `{cursor, claim, action, at}`
+(action: published, updated, corrected, retracted). `GET ?after=C` returns the
+entries with a cursor above C in order; continue from `next_cursor`.
+
+**Nothing is ever skipped.** Cursors are gapless integers taken from a single
+counter row that the publishing transaction locks and holds until it commits.
+A second publisher waits for that lock, so cursor N+1 cannot exist before
+cursor N has committed: a reader that has seen N can never later find an
+entry below N appear. (Ordinary sequences or auto-increment ids commit out of
+order and would let a consumer skip an entry.)
+
+A consumer that starts at `after=0` and, for each entry, fetches the claim
+(published, updated, corrected) or drops it (retracted: the claim stays
+readable with its retraction note) ends up with exactly the set of published
+claims. Poll with the last `next_cursor`; an empty page means nothing new."""
+
+
+class ChangesView(ConditionalMixin, APIView):
+    @extend_schema(
+        summary="The changes feed",
+        description=FEED_DESCRIPTION,
+        parameters=[
+            OpenApiParameter(
+                "after", OpenApiTypes.INT, description="The last cursor you applied (0 to start)."
+            ),
+            OpenApiParameter(
+                "limit", OpenApiTypes.INT, description="Entries per page, 1 to 1000 (100)."
+            ),
+            IF_NONE_MATCH,
+        ],
+        responses={200: serializers.ChangesPageSerializer, **errors(400)},
+    )
+    def get(self, request: Request) -> Response:
+        after = _non_negative(request, "after", 0)
+        limit = min(max(_non_negative(request, "limit", 100), 1), 1000)
+        entries = list(
+            ChangeEntry.objects.filter(
+                cursor__gt=after, claim__status__in=Claim.PUBLIC_STATUSES
+            ).order_by("cursor")[:limit]
+        )
+        next_cursor = entries[-1].cursor if entries else after
+        base = request.build_absolute_uri(reverse("api:changes"))
+        context = {"request": request}
+        return Response(
+            {
+                "results": serializers.ChangeEntrySerializer(
+                    entries, many=True, context=context
+                ).data,
+                "after": after,
+                "next_cursor": next_cursor,
+                "next": f"{base}?after={next_cursor}&limit={limit}",
+            }
+        )
+
+
+class AnyContentNegotiation(BaseContentNegotiation):
+    """Exports have one format each, whatever the client accepts."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def export_queryset():
+    return (
+        claims_for_display(Claim.objects.public(), internal=False)
+        .order_by("id")
+        .iterator(chunk_size=500)
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_COLUMNS = [
+    "id",
+    "url",
+    "factcheck_url",
+    "status",
+    "retraction_note",
+    "article_id",
+    "article_title",
+    "article_source_url",
+    "quote",
+    "start",
+    "end",
+    "claim_text",
+    "claimant",
+    "rating",
+    "rating_label",
+    "rating_value",
+    "summary",
+    "rationale",
+    "published_at",
+    "updated_at",
+    "version",
+]
+
+
+class ExportNdjsonView(APIView):
+    content_negotiation_class = AnyContentNegotiation
+
+    @extend_schema(
+        summary="Export every public claim as NDJSON",
+        description="One claim per line, in the shape of the claim detail, streamed; "
+        "published and retracted claims (`status` says which).",
+        responses={(200, "application/x-ndjson"): OpenApiTypes.STR, **errors()},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        context = {"request": request, "show_internal": False}
+
+        def lines() -> Iterator[str]:
+            for claim in export_queryset():
+                data = serializers.ClaimSerializer(claim, context=context).data
+                yield json.dumps(data, cls=JSONEncoder, ensure_ascii=False) + "\n"
+
+        response = StreamingHttpResponse(lines(), content_type="application/x-ndjson")
+        response["Content-Disposition"] = 'attachment; filename="claims.ndjson"'
+        return response
+
+
+class ExportCsvView(APIView):
+    content_negotiation_class = AnyContentNegotiation
+
+    @extend_schema(
+        summary="Export every public claim as CSV",
+        description="One row per claim, streamed; the columns are "
+        + ", ".join(CSV_COLUMNS)
+        + ". Retracted claims have status retracted and their note.",
+        responses={(200, "text/csv"): OpenApiTypes.STR, **errors()},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        writer = csv.writer(_Echo())
+
+        def rows() -> Iterator[str]:
+            yield writer.writerow(CSV_COLUMNS)
+            for claim in export_queryset():
+                rating = claim.rating
+                yield writer.writerow(
+                    [
+                        claim.pk,
+                        request.build_absolute_uri(reverse("api:claim-detail", args=[claim.pk])),
+                        claimreview.factcheck_url(request, claim),
+                        claim.status,
+                        claim.retraction_note,
+                        claim.article_id,
+                        claim.article.title,
+                        claim.article.source_url,
+                        claim.quote,
+                        claim.start,
+                        claim.end,
+                        claim.claim_text,
+                        claim.claimant,
+                        rating.slug if rating else "",
+                        rating.label if rating else "",
+                        "" if rating is None or rating.value is None else rating.value,
+                        claim.summary,
+                        claim.rationale,
+                        claim.published_at.isoformat() if claim.published_at else "",
+                        claim.updated_at.isoformat(),
+                        claim.version,
+                    ]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+        return response
+
+
+class TokenView(ObtainAuthToken):
+    @extend_schema(
+        summary="Get an API token",
+        description="Any account: send `username` and `password`, then use the token as "
+        "`Authorization: Token <token>`.",
+        request=serializers.TokenRequestSerializer,
+        responses={200: serializers.TokenSerializer, **errors(400)},
+    )
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        return super().post(request, *args, **kwargs)
