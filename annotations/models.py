@@ -261,6 +261,31 @@ class Claim(models.Model):
     def etag(self) -> str:
         return f'"claim-{self.pk}-v{self.version}"'
 
+    def verdict_author_ids(self) -> set[int]:
+        """Everyone who changed this claim's verdict, summary, rationale or
+        evidence, or opened it as a correction: none of them may approve it.
+
+        Uses prefetched ``events`` when the caller loaded them (the panel
+        does, for the timeline) and one query otherwise.
+        """
+        authors = {self.verdict_changed_by_id} - {None}
+        if self.correction_of_id and self.created_by_id:
+            authors.add(self.created_by_id)
+        if "events" in getattr(self, "_prefetched_objects_cache", {}):
+            events = [(e.actor_id, e.action, e.changes) for e in self.events.all()]
+        else:
+            events = self.events.filter(
+                Q(action__in=ClaimEvent.VERDICT_ACTIONS) | Q(action=ClaimEvent.Action.EDITED)
+            ).values_list("actor_id", "action", "changes")
+        for actor_id, action, changes in events:
+            if actor_id is None:
+                continue
+            if action in ClaimEvent.VERDICT_ACTIONS or (
+                action == ClaimEvent.Action.EDITED and ClaimEvent.VERDICT_FIELDS & set(changes)
+            ):
+                authors.add(actor_id)
+        return authors
+
 
 class Evidence(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
@@ -322,6 +347,10 @@ class ClaimEvent(AppendOnlyModel):
         CORRECTION_STARTED = "correction_started", "Correction started"
         CORRECTION_PUBLISHED = "correction_published", "Correction published"
         COMMENTED = "commented", "Commented"
+
+    # What shapes a verdict, for the four-eyes rule (Claim.verdict_author_ids).
+    VERDICT_FIELDS = frozenset({"rating", "summary", "rationale"})
+    VERDICT_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_CHANGED, Action.EVIDENCE_REMOVED)
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

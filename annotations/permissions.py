@@ -87,4 +87,9 @@ def denial(user, action: str, claim: Claim) -> str | None:
                 "You last changed this claim's verdict, summary or evidence: "
                 "a second person must approve it."
             )
+        if user.pk in claim.verdict_author_ids():
+            return (
+                "You changed this claim's verdict, summary or evidence: "
+                "a second person must approve it."
+            )
     return None

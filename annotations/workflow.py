@@ -84,6 +84,48 @@ class StaleVersion(WorkflowError):
                 merged.setdefault(field, [before, after])[1] = after
         return merged
 
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        """``changes`` for people: field labels and readable values."""
+        return describe_changes(self.changes)
+
+
+FIELD_LABELS = {
+    "rating": "Verdict",
+    "summary": "Summary",
+    "rationale": "Rationale",
+    "claim_text": "Claim",
+    "claimant": "Claimant",
+    "status": "Status",
+    "quote": "Quote",
+    "retraction_note": "Retraction note",
+    "correction": "Correction",
+    "evidence": "Evidence",
+}
+
+
+def _readable(value: Any) -> str:
+    if value in (None, "", [], {}):
+        return ""
+    if isinstance(value, dict):
+        return " · ".join(str(value[k]) for k in ("title", "url", "publisher") if value.get(k))
+    if isinstance(value, list):
+        return "; ".join(_readable(v) for v in value)
+    return str(value)
+
+
+def describe_changes(changes: dict[str, list[Any]]) -> list[dict[str, str]]:
+    """An event's ``{field: [before, after]}`` as rows a person can read."""
+    return [
+        {
+            "field": FIELD_LABELS.get(field.partition(".")[0], field.replace("_", " ")),
+            "before": _readable(before),
+            "after": _readable(after),
+        }
+        for field, (before, after) in changes.items()
+        if field not in ("start", "end")
+    ]
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -119,7 +161,7 @@ EVENT_FOR_ACTION = {
 }
 
 EDITABLE_FIELDS = ("claim_text", "claimant", "rating", "summary", "rationale")
-VERDICT_FIELDS = frozenset({"rating", "summary", "rationale"})
+VERDICT_FIELDS = ClaimEvent.VERDICT_FIELDS
 EVIDENCE_FIELDS = ("url", "title", "publisher", "excerpt", "note")
 
 
@@ -147,9 +189,18 @@ def _locked(claim: Claim) -> Claim:
     )
 
 
-def _check_version(claim: Claim, version: int | None) -> None:
-    if version is not None and int(version) != claim.version:
-        raise StaleVersion(claim, int(version))
+def _check_version(claim: Claim, version: int | str | None) -> None:
+    if version is None:
+        return
+    try:
+        seen = int(version)
+    except (TypeError, ValueError):
+        raise Invalid(
+            "The form did not say which version of the claim you saw; reload and try again.",
+            {"version": ["Enter a whole number."]},
+        ) from None
+    if seen != claim.version:
+        raise StaleVersion(claim, seen)
 
 
 def _record(
@@ -197,7 +248,12 @@ def _display(field: str, value: Any) -> Any:
 
 
 def _has_pending_correction(claim: Claim) -> bool:
-    return Claim.objects.filter(correction_of=claim).exists()
+    # Reads the select_related cache when the caller joined it.
+    try:
+        claim.pending_correction  # noqa: B018
+    except Claim.DoesNotExist:
+        return False
+    return True
 
 
 def _require_editable(claim: Claim) -> None:
@@ -216,11 +272,12 @@ def _require_editor(user, claim: Claim | None = None) -> None:
 def _validation_errors(error: ValidationError) -> tuple[str, dict[str, list[str]]]:
     if hasattr(error, "error_dict"):
         errors = {
-            field: [str(m) for e in errs for m in e.messages]
+            # The model field and its extra validator may say the same thing.
+            field: list(dict.fromkeys(str(m) for e in errs for m in e.messages))
             for field, errs in error.error_dict.items()
         }
     else:
-        errors = {"__all__": list(error.messages)}
+        errors = {"__all__": list(dict.fromkeys(error.messages))}
     return " ".join(m for ms in errors.values() for m in ms), errors
 
 
@@ -329,6 +386,13 @@ def _clean_evidence(evidence: Evidence) -> None:
         raise Invalid(message, errors) from error
 
 
+def _evidence_of(claim: Claim, pk: int) -> Evidence:
+    try:
+        return Evidence.objects.get(pk=pk, claim=claim)
+    except Evidence.DoesNotExist:
+        raise NotApplicable("This evidence source was removed from the claim.") from None
+
+
 def _evidence_changed(claim: Claim, by) -> None:
     claim.verdict_changed_by = by
     _bump(claim, ["verdict_changed_by"])
@@ -366,7 +430,7 @@ def change_evidence(evidence: Evidence, *, by, version: int | None, **fields: st
     claim = _locked(evidence.claim)
     _check_version(claim, version)
     _require_editable(claim)
-    evidence = Evidence.objects.get(pk=evidence.pk, claim=claim)
+    evidence = _evidence_of(claim, evidence.pk)
     before = evidence.as_dict()
     for field in EVIDENCE_FIELDS:
         if field in fields:
@@ -393,7 +457,7 @@ def remove_evidence(evidence: Evidence, *, by, version: int | None) -> Claim:
     claim = _locked(evidence.claim)
     _check_version(claim, version)
     _require_editable(claim)
-    evidence = Evidence.objects.get(pk=evidence.pk, claim=claim)
+    evidence = _evidence_of(claim, evidence.pk)
     before = evidence.as_dict()
     pk = evidence.pk
     evidence.delete()
@@ -455,7 +519,15 @@ def _begin(claim: Claim, action: str, *, by, version: int | None, comment: str) 
     return claim
 
 
-def _move(claim: Claim, action: str, *, by, comment: str, extra: list[str] = ()) -> Claim:
+def _move(
+    claim: Claim,
+    action: str,
+    *,
+    by,
+    comment: str,
+    extra: list[str] = (),
+    changes: dict[str, list[Any]] | None = None,
+) -> Claim:
     source = claim.status
     claim.status = TRANSITIONS[action].target
     _bump(claim, ["status", *extra])
@@ -463,7 +535,7 @@ def _move(claim: Claim, action: str, *, by, comment: str, extra: list[str] = ())
         claim,
         by=by,
         action=EVENT_FOR_ACTION[action],
-        changes={"status": [source, claim.status]},
+        changes={"status": [source, claim.status], **(changes or {})},
         comment=comment.strip(),
         from_status=source,
     )
@@ -483,6 +555,11 @@ def submit(claim: Claim, *, by, version: int | None = None, comment: str = "") -
         missing.append("at least one evidence source")
     if missing:
         raise NotApplicable(f"Before submitting, add {', '.join(missing)}.")
+    if claim.correction_of_id and not _correction_changes(claim.correction_of, claim):
+        raise NotApplicable(
+            "This correction changes nothing yet: edit the verdict, summary, rationale or "
+            "evidence before submitting it."
+        )
     claim.submitted_by = by
     claim.changes_requested_at = None
     return _move(
@@ -507,6 +584,20 @@ def approve(claim: Claim, *, by, version: int | None = None, comment: str = "") 
     return claim
 
 
+def _correction_changes(original: Claim, copy: Claim) -> dict[str, list[Any]]:
+    """What approving the working copy ``copy`` would change on ``original``."""
+    changes: dict[str, list[Any]] = {}
+    for field in EDITABLE_FIELDS:
+        before, after = getattr(original, field), getattr(copy, field)
+        if before != after:
+            changes[field] = [_display(field, before), _display(field, after)]
+    old_evidence = [e.as_dict() for e in original.evidence.all()]
+    new_evidence = [e.as_dict() for e in copy.evidence.all()]
+    if old_evidence != new_evidence:
+        changes["evidence"] = [old_evidence, new_evidence]
+    return changes
+
+
 def _publish_correction(copy: Claim, *, by, comment: str) -> Claim:
     original = _locked(copy.correction_of)
     if original.status != Status.PUBLISHED:
@@ -514,16 +605,11 @@ def _publish_correction(copy: Claim, *, by, comment: str) -> Claim:
             f"The claim this corrects is {original.get_status_display().lower()} now; "
             "a correction can only replace a published claim."
         )
-    changes: dict[str, list[Any]] = {}
+    changes = _correction_changes(original, copy)
     for field in EDITABLE_FIELDS:
-        before, after = getattr(original, field), getattr(copy, field)
-        if before != after:
-            changes[field] = [_display(field, before), _display(field, after)]
-            setattr(original, field, after)
-    old_evidence = [e.as_dict() for e in original.evidence.all()]
-    new_evidence = [e.as_dict() for e in copy.evidence.all()]
-    if old_evidence != new_evidence:
-        changes["evidence"] = [old_evidence, new_evidence]
+        if field in changes:
+            setattr(original, field, getattr(copy, field))
+    if "evidence" in changes:
         original.evidence.all().delete()
         copy.evidence.update(claim=original)
     original.reviewed_by = by
@@ -536,8 +622,10 @@ def _publish_correction(copy: Claim, *, by, comment: str) -> Claim:
         corrected_by=copy.submitted_by,
         approved_by=by,
     )
-    # The working copy's history becomes part of the published claim's.
-    copy.events.update(claim=original)
+    # The working copy's history becomes part of the published claim's, at
+    # the version the correction produced: the copy's own version numbers mean
+    # nothing on the published claim, and stale-edit checks compare versions.
+    copy.events.update(claim=original, version=original.version)
     _record(
         original,
         by=by,
@@ -562,7 +650,25 @@ def request_changes(claim: Claim, *, by, version: int | None = None, comment: st
 def dismiss(claim: Claim, *, by, version: int | None = None, comment: str = "") -> Claim:
     """Set a draft aside as not check-worthy; the note says why."""
     claim = _begin(claim, "dismiss", by=by, version=version, comment=comment)
+    if claim.correction_of_id:
+        return _abandon_correction(claim, by=by, comment=comment)
     return _move(claim, "dismiss", by=by, comment=comment)
+
+
+def _abandon_correction(copy: Claim, *, by, comment: str) -> Claim:
+    """Dismissing a correction's working copy drops it: the published claim
+    stays as it is, keeps the copy's history, and can be corrected again."""
+    original = _locked(copy.correction_of)
+    copy.events.update(claim=original, version=original.version)
+    _record(
+        original,
+        by=by,
+        action=Action.DISMISSED,
+        changes={"correction": [copy.pk, None]},
+        comment=comment.strip(),
+    )
+    copy.delete()
+    return original
 
 
 @transaction.atomic
@@ -576,8 +682,16 @@ def reopen(claim: Claim, *, by, version: int | None = None, comment: str = "") -
 def retract(claim: Claim, *, by, version: int | None = None, comment: str = "") -> Claim:
     """Withdraw a published fact-check; the comment is the public note."""
     claim = _begin(claim, "retract", by=by, version=version, comment=comment)
+    before = claim.retraction_note
     claim.retraction_note = comment.strip()
-    _move(claim, "retract", by=by, comment=comment, extra=["retraction_note"])
+    _move(
+        claim,
+        "retract",
+        by=by,
+        comment=comment,
+        extra=["retraction_note"],
+        changes={"retraction_note": [before, claim.retraction_note]},
+    )
     _feed(claim, ChangeEntry.Action.RETRACTED)
     return claim
 
@@ -602,19 +716,21 @@ def start_correction(claim: Claim, *, by, version: int | None = None, comment: s
         correction_of=claim,
         correction_note=comment.strip(),
         created_by=by,
+        # Whoever opens a correction shapes it: four eyes keep them from approving it.
         verdict_changed_by=by,
     )
     copy.save()
     Evidence.objects.bulk_create(
         Evidence(claim=copy, added_by=e.added_by, **e.as_dict()) for e in claim.evidence.all()
     )
-    _record(claim, by=by, action=Action.CORRECTION_STARTED, comment=comment.strip())
+    # One event, on the published claim; the copy's own history starts with
+    # its first edit and joins this one when the correction is approved.
     _record(
-        copy,
+        claim,
         by=by,
         action=Action.CORRECTION_STARTED,
         comment=comment.strip(),
-        changes={"correction_of": [None, claim.pk]},
+        changes={"correction": [None, copy.pk]},
     )
     return copy
 
