@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import articles, claims, public
+from annotations.views import articles, claims, public, review
 
 app_name = "annotations"
 
@@ -19,6 +19,26 @@ urlpatterns = [
         name="claim_delete",
     ),
     # Review: verdicts, evidence, transitions, history, queues.
+    path("claims/<int:claim_pk>/verdict/", review.claim_verdict, name="claim_verdict"),
+    path("claims/<int:claim_pk>/evidence/", review.evidence_create, name="evidence_create"),
+    path(
+        "claims/<int:claim_pk>/evidence/<int:evidence_pk>/",
+        review.evidence_update,
+        name="evidence_update",
+    ),
+    path(
+        "claims/<int:claim_pk>/evidence/<int:evidence_pk>/delete/",
+        review.evidence_delete,
+        name="evidence_delete",
+    ),
+    path(
+        "claims/<int:claim_pk>/transitions/<slug:action>/",
+        review.claim_transition,
+        name="claim_transition",
+    ),
+    path("claims/<int:claim_pk>/comments/", review.claim_comment, name="claim_comment"),
+    path("claims/<int:claim_pk>/history/", review.claim_history, name="claim_history"),
+    path("dashboard/", review.dashboard, name="dashboard"),
     # Public fact-check pages.
     path("factchecks/<int:claim_pk>/", public.factcheck_detail, name="factcheck_detail"),
 ]
