@@ -95,15 +95,24 @@ function panelClaimId() {
   return document.getElementById("claim-panel")?.dataset.claimId || "";
 }
 
+// The claim the editor asked for last; the panel may still show an older
+// one while the request is under way (fast j/k presses).
+let wanted = null;
+
 function openClaim(id, { focus = false } = {}) {
   const link = claimLinks().find((candidate) => candidate.dataset.claimId === id);
   if (!link) return;
-  showSelected(id);
   if (focus) link.focus();
   link.click();
 }
 
 function onClick(event) {
+  const link = event.target.closest("#claim-list a[data-claim-id]");
+  if (link) {
+    wanted = link.dataset.claimId;
+    showSelected(wanted);
+    return;
+  }
   const mark = event.target.closest(`#${BODY} mark[data-claims]`);
   if (!mark) return;
   // The end of a drag that selected text is not a click on a highlight.
@@ -123,11 +132,14 @@ function onKeyDown(event) {
   const step = event.key === "j" ? 1 : -1;
   let next = current === -1 ? (step === 1 ? 0 : links.length - 1) : current + step;
   next = Math.max(0, Math.min(links.length - 1, next));
+  if (next === current) return;
   openClaim(links[next].dataset.claimId, { focus: true });
 }
 
 function onSettle(event) {
-  const first = showSelected(panelClaimId());
+  const shown = panelClaimId();
+  if (wanted === shown) wanted = null;
+  const first = showSelected(wanted || shown);
   if (event?.detail?.target?.id === "claim-panel" && first) {
     first.scrollIntoView({ block: "nearest" });
   }
@@ -136,7 +148,9 @@ function onSettle(event) {
 function onAfterRequest(event) {
   const form = document.getElementById("mark-form");
   if (!form || event.detail.elt !== form) return;
-  if (event.detail.successful) {
+  wanted = null;
+  // 422 and 409 answers are swapped too (base.html), so look at the status.
+  if (event.detail.xhr.status < 300) {
     form.hidden = true;
     document.getSelection().removeAllRanges();
     document.getElementById("mark-status").replaceChildren();
