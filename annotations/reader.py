@@ -68,6 +68,13 @@ def build(body: str, claims: Iterable[Claim]) -> list[Paragraph]:
     return paragraphs
 
 
+def excerpt(text: str, limit: int = 110) -> str:
+    """``text`` cut to ``limit`` characters for the claim list (a cheap
+    stand-in for the truncatechars filter, which is slow over many claims)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def text_of(paragraphs: list[Paragraph]) -> str:
     """The text the rendered body carries (equal to the body)."""
     return "".join(p.separator + "".join(piece.text for piece in p.pieces) for p in paragraphs)

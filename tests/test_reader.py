@@ -80,3 +80,10 @@ def test_a_body_without_paragraph_breaks_is_one_paragraph(count):
     paragraphs = reader.build(body, claims(*[(0, 4, "draft")] * count))
     assert len(paragraphs) == 1
     assert reader.text_of(paragraphs) == body
+
+
+def test_excerpts_for_the_claim_list_are_short_and_on_one_line():
+    assert reader.excerpt("A short\n\nquote") == "A short quote"
+    long = reader.excerpt("word " * 50, limit=20)
+    assert len(long) <= 20
+    assert long.endswith("…")

@@ -130,6 +130,8 @@ def reader_context(request: HttpRequest, article: Article) -> dict:
             "id", "article_id", "start", "end", "quote", "claimant", "claim_text", "status"
         )
     )
+    for claim in claims:
+        claim.excerpt = reader.excerpt(claim.quote)
     return {
         "article": article,
         "claims": claims,
