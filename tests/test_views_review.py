@@ -153,7 +153,7 @@ def test_stale_verdict_is_refused_with_what_changed_and_can_be_reapplied(
     assert response.status_code == 409
     assert writes() == before
     html = response.text
-    assert 'class="conflict" role="alert"' in html
+    assert html.count('class="conflict" role="alert"') == 1
     assert other_editor.username in html and "Their summary" in html
     assert 'value="My summary"' in html and "My reasons</textarea>" in html
     current = Claim.objects.get(pk=draft.pk).version
@@ -253,6 +253,14 @@ def test_stale_evidence_edit_is_refused_and_keeps_the_editors_values(
     assert writes() == before
     assert "Their title" in response.text and 'value="My title"' in response.text
     assert hidden_version(response.text, "Edit evidence 1") == seen + 1
+    assert response.text.count('class="conflict"') == 1
+
+    response = client.post(
+        url("evidence_delete", claim.pk, source.pk), {"version": seen}, headers=HTMX
+    )
+    assert response.status_code == 409
+    assert response.text.count('class="conflict"') == 1 and "Their title" in response.text
+    assert writes() == before
 
 
 # --- transitions -------------------------------------------------------------------------

@@ -135,10 +135,14 @@ def panel_context(request: HttpRequest, claim: Claim, **state: Any) -> dict[str,
                 "form": form,
             }
         )
+    can_edit = permissions.can_edit_claim(user, claim) and claim.status == Claim.Status.DRAFT
+    shown = {f"action-{action['name']}" for action in actions}
+    if can_edit:
+        shown |= {"verdict", "evidence-new", *(f"evidence-{item.pk}" for item in evidence)}
     return {
         "claim": claim,
         "user": user,
-        "can_edit": permissions.can_edit_claim(user, claim) and claim.status == Claim.Status.DRAFT,
+        "can_edit": can_edit,
         "verdict_form": verdict_form,
         "evidence_rows": evidence_rows,
         "new_evidence_form": new_evidence_form,
@@ -146,9 +150,13 @@ def panel_context(request: HttpRequest, claim: Claim, **state: Any) -> dict[str,
         "comment_form": pick("comment", lambda: CommentForm(auto_id="id_comment_%s")),
         "history": history_rows(events),
         "corrections": corrections,
-        "failed_form": failed,
-        "stale": state.get("stale"),
-        "alert": state.get("alert"),
+        # Prefixed: the panel around this part has a "stale" of its own.
+        "review_failed": failed,
+        "review_stale": state.get("stale"),
+        # When the refused form is not on the panel any more (the claim moved
+        # on) or has no fields (removing a source), the message goes on top.
+        "review_stale_top": None if bound is not None and failed in shown else state.get("stale"),
+        "review_alert": state.get("alert"),
     }
 
 
