@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 from annotations.models import Claim, Rating
 
 MAX_PAGE_SIZE = 200
+# Ids are 64-bit in the database; larger numbers are refused before a query.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -16,7 +28,7 @@ class ClaimFilter(django_filters.FilterSet):
         choices=Claim.Status.choices,
         help_text="published (the default) or retracted; editors may ask for any status.",
     )
-    article = django_filters.NumberFilter(field_name="article_id", help_text="An article id.")
+    article = IdFilter(field_name="article_id", help_text="An article id.")
     rating = django_filters.ModelChoiceFilter(
         queryset=Rating.objects.all(), to_field_name="slug", help_text="A rating slug."
     )
@@ -68,3 +80,11 @@ class NewestFirstPagination(CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         return getattr(view, "cursor_ordering", lambda: self.ordering)()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A cursor is opaque but not signed: one decoded into a position that
+        # is not a date of the ordering field is as invalid as a garbled one.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValidationError, ValueError, OverflowError):
+            raise NotFound(self.invalid_cursor_message) from None

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations import workflow
+from annotations.api.filters import MAX_ID
 from annotations.models import Article, ChangeEntry, Claim, ClaimEvent, Correction, Evidence, Rating
 
 
@@ -141,8 +142,23 @@ class ClaimSerializer(serializers.ModelSerializer):
         return data
 
 
+class ArticleIdField(serializers.PrimaryKeyRelatedField):
+    """An article id; numbers beyond the database's range are simply unknown."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= pk <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(pk)
+
+
 class ClaimCreateSerializer(serializers.Serializer):
-    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+    article = ArticleIdField(queryset=Article.objects.all())
     start = serializers.IntegerField(
         required=False, min_value=0, help_text="Code point offset of the first character."
     )

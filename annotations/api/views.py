@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,7 +44,7 @@ from rest_framework.viewsets import GenericViewSet
 from annotations import importers, permissions, workflow
 from annotations.api import claimreview, serializers, webannotation
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
-from annotations.api.filters import MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
+from annotations.api.filters import MAX_ID, MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
 from annotations.models import Article, ChangeEntry, Claim, Evidence, Rating
 
 ERRORS = {
@@ -229,7 +230,7 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
     serializer_class = serializers.ClaimSerializer
     filterset_class = ClaimFilter
     pagination_class = NewestFirstPagination
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
     editor_only_actions = ("history",)
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -365,7 +366,7 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
     @action(
         detail=True,
         methods=["patch", "delete"],
-        url_path=r"evidence/(?P<evidence_id>[0-9]+)",
+        url_path=r"evidence/(?P<evidence_id>[0-9]{1,18})",
         url_name="evidence-detail",
     )
     def evidence_detail(self, request: Request, pk: str, evidence_id: str) -> Response:
@@ -489,7 +490,7 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
     serializer_class = serializers.ArticleSerializer
     pagination_class = ArticlePagination
     filter_backends = []
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "head", "options"]
 
     @property
@@ -563,7 +564,7 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def annotations(self, request: Request, pk: str) -> Response:
         article = self.get_object()
-        page = _non_negative(request, "page", 0)
+        page = _non_negative(request, "page", 0, maximum=MAX_ID // (2 * MAX_PAGE_SIZE))
         page_size = min(_non_negative(request, "page_size", 50) or 50, MAX_PAGE_SIZE)
         claims = article.claims.published().select_related("article", "rating").in_reading_order()
         total = claims.count()
@@ -574,12 +575,14 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
         return annotation_response(data, request)
 
 
-def _non_negative(request: Request, name: str, default: int) -> int:
+def _non_negative(request: Request, name: str, default: int, maximum: int = MAX_ID) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    if not re.fullmatch(r"[0-9]{1,19}", raw):
         raise ValidationError({name: ["A non-negative integer is required."]})
+    if int(raw) > maximum:
+        raise ValidationError({name: [f"Ensure this value is at most {maximum}."]})
     return int(raw)
 
 
