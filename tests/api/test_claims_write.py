@@ -488,3 +488,23 @@ def test_evidence_added_through_the_api_is_used_by_the_workflow(editor_api, revi
 
 
 __all__ = ["publish"]
+
+
+@pytest.mark.parametrize("caller", ["editor_api", "reviewer_api"])
+def test_editors_and_reviewers_both_edit_and_manage_evidence(request, caller, draft):
+    client = request.getfixturevalue(caller)
+    edited = client.patch(
+        f"/api/v1/claims/{draft.pk}/",
+        {"claim_text": "Unemployment fell 3%."},
+        format="json",
+        HTTP_IF_MATCH=draft.etag(),
+    )
+    assert edited.status_code == 200, edited.content
+    added = client.post(
+        f"/api/v1/claims/{draft.pk}/evidence/",
+        {"url": "https://a.example/"},
+        format="json",
+        HTTP_IF_MATCH=edited["ETag"],
+    )
+    assert added.status_code == 201, added.content
+    assert Claim.objects.get(pk=draft.pk).version == 3
