@@ -158,6 +158,10 @@ function onAfterRequest(event) {
 }
 
 function init() {
+  // htmx copies "style" from the old element onto the new one when it
+  // settles a swap; under the strict CSP that setAttribute is blocked (and
+  // reported), so settle only the other attributes.
+  if (window.htmx) window.htmx.config.attributesToSettle = ["class", "width", "height"];
   document.addEventListener("selectionchange", onSelectionChange);
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKeyDown);
