@@ -5,15 +5,25 @@ approves it; it shows as published; a retraction shows its note."""
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
 from annotations.models import Claim
 
-# serialized_rollback brings back the rating scale the migrations seed.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def rating_scale(transactional_db):
+    """The ratings, roles and feed counter the migrations seed: a transactional
+    test that ran before this one flushed them away."""
+    seed = importlib.import_module("annotations.migrations.0002_default_ratings_and_roles").seed
+    seed(django_apps, None)
+
 
 QUOTE = "moderate cleric was elected president there"
 
@@ -180,3 +190,30 @@ def test_a_stale_verdict_is_refused_in_the_browser_and_reapplied(
     expect(page.locator(".conflict")).to_have_count(0)
     expect(page.locator(".review-history")).to_contain_text("The editor's summary")
     assert Claim.objects.get(pk=claim.pk).summary == "The editor's summary"
+
+
+def test_dashboard_counts_update_in_place_after_an_action(
+    page: Page, login, base_url, demo_users, seed_article
+):
+    from annotations import workflow
+    from tests.conftest import ready_for_review
+
+    editor, _ = demo_users
+    claim = ready_for_review(workflow.mark(seed_article, by=editor, quote=QUOTE), by=editor)
+    workflow.submit(claim, by=editor, version=claim.version)
+
+    login(page, "reviewer")
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    page.evaluate("() => { window.notReloaded = true; }")
+    review_count = page.locator('[data-queue="review"]')
+    published_count = page.locator('[data-queue="published"]')
+    expect(review_count).to_have_text("1")
+    expect(published_count).to_have_text("0")
+
+    page.locator(".queue-review").get_by_role("link", name=str(claim)).click()
+    page.get_by_role("button", name="Approve and publish").click()
+    expect(review_count).to_have_text("0")
+    expect(published_count).to_have_text("1")
+    expect(page.locator(".queue-published")).to_contain_text(str(claim))
+    assert page.evaluate("() => window.notReloaded") is True
