@@ -104,27 +104,36 @@ FIELD_LABELS = {
 }
 
 
-def _readable(value: Any) -> str:
+def _readable(field: str, value: Any, ratings: dict[str, str]) -> str:
     if value in (None, "", [], {}):
         return ""
+    if field == "status" and value in Status.values:
+        return Status(value).label
+    if field == "rating":
+        return ratings.get(value) or str(value).replace("-", " ").capitalize()
     if isinstance(value, dict):
         return " · ".join(str(value[k]) for k in ("title", "url", "publisher") if value.get(k))
     if isinstance(value, list):
-        return "; ".join(_readable(v) for v in value)
+        return "; ".join(_readable(field, v, ratings) for v in value)
     return str(value)
 
 
-def describe_changes(changes: dict[str, list[Any]]) -> list[dict[str, str]]:
-    """An event's ``{field: [before, after]}`` as rows a person can read."""
-    return [
-        {
-            "field": FIELD_LABELS.get(field.partition(".")[0], field.replace("_", " ")),
-            "before": _readable(before),
-            "after": _readable(after),
+def describe_changes(
+    changes: dict[str, list[Any]], ratings: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    """An event's ``{field: [before, after]}`` as rows a person can read;
+    ``ratings`` maps rating slugs (as events store them) to labels."""
+    rows = []
+    for field, (before, after) in changes.items():
+        name = field.partition(".")[0]
+        row = {
+            "field": FIELD_LABELS.get(name, name.replace("_", " ")),
+            "before": _readable(name, before, ratings or {}),
+            "after": _readable(name, after, ratings or {}),
         }
-        for field, (before, after) in changes.items()
-        if field not in ("start", "end")
-    ]
+        if field not in ("start", "end") and (row["before"] or row["after"]):
+            rows.append(row)
+    return rows
 
 
 @dataclass(frozen=True)

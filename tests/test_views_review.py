@@ -500,3 +500,24 @@ def test_navigation_links_to_the_dashboard(client, editor):
     page = client.get(reverse("annotations:article_list")).text
     assert f'href="{url("dashboard")}"' in page
     assert "css/review.css" in page
+
+
+def test_the_timeline_reads_as_labels_not_codes(client, reviewer, in_review):
+    client.force_login(reviewer)
+    page = client.get(in_review.get_absolute_url(), headers=HTMX).text
+    timeline = page[page.index('class="review-history"') :]
+    assert "<ins>Mostly false</ins>" in timeline
+    assert "<del>Draft</del> → <ins>In review</ins>" in timeline
+    assert "Submitted for review</strong> by " + in_review.submitted_by.username in timeline
+
+
+def test_a_refused_plain_post_shows_the_reader_with_the_errors(client, editor, draft):
+    client.force_login(editor)
+    before = writes()
+    response = client.post(
+        url("evidence_create", draft.pk), {"version": draft.version, "url": "ftp://x.example"}
+    )
+    assert response.status_code == 422
+    assert 'id="article-body"' in response.text and 'id="claim-review"' in response.text
+    assert "http:// or https://" in response.text
+    assert writes() == before

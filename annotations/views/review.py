@@ -41,11 +41,12 @@ COMMENT_LABELS = {
 # --- the panel context ------------------------------------------------------
 
 
-def history_rows(events) -> list[dict[str, Any]]:
+def history_rows(events, ratings) -> list[dict[str, Any]]:
     """Events as the timeline shows them: who, when, what, and before → after."""
+    labels = {rating.slug: rating.label for rating in ratings}
     rows = []
     for event in events:
-        rows.append({"event": event, "changes": workflow.describe_changes(event.changes)})
+        rows.append({"event": event, "changes": workflow.describe_changes(event.changes, labels)})
     return rows
 
 
@@ -148,7 +149,7 @@ def panel_context(request: HttpRequest, claim: Claim, **state: Any) -> dict[str,
         "new_evidence_form": new_evidence_form,
         "actions": actions,
         "comment_form": pick("comment", lambda: CommentForm(auto_id="id_comment_%s")),
-        "history": history_rows(events),
+        "history": history_rows(events, ratings),
         "corrections": corrections,
         # Prefixed: the panel around this part has a "stale" of its own.
         "review_failed": failed,
@@ -343,7 +344,7 @@ def claim_comment(request: HttpRequest, claim_pk: int) -> HttpResponse:
 def claim_history(request: HttpRequest, claim_pk: int) -> HttpResponse:
     claim = _load(claim_pk)
     events = ClaimEvent.objects.filter(claim=claim).select_related("actor")
-    context = {"claim": claim, "history": history_rows(events)}
+    context = {"claim": claim, "history": history_rows(events, Rating.objects.all())}
     if wants_partial(request):
         return render(request, "annotations/_review_history.html", context)
     return render(request, "annotations/_review_history_page.html", context)
