@@ -483,7 +483,9 @@ def test_every_change_writes_exactly_one_event_with_before_and_after(
     )
     source = step(
         "evidence_added",
-        lambda: workflow.add_evidence(claim, by=editor, version=claim.version, url="https://a.example.org/"),
+        lambda: workflow.add_evidence(
+            claim, by=editor, version=claim.version, url="https://a.example.org/"
+        ),
     )
     claim.refresh_from_db()
     step(
@@ -493,7 +495,9 @@ def test_every_change_writes_exactly_one_event_with_before_and_after(
     claim.refresh_from_db()
     extra = step(
         "evidence_added",
-        lambda: workflow.add_evidence(claim, by=editor, version=claim.version, url="https://c.example.org/"),
+        lambda: workflow.add_evidence(
+            claim, by=editor, version=claim.version, url="https://c.example.org/"
+        ),
     )
     claim.refresh_from_db()
     step(
@@ -520,7 +524,13 @@ def test_every_change_writes_exactly_one_event_with_before_and_after(
     assert steps[2].changes == {
         f"evidence.{source.pk}": [
             None,
-            {"url": "https://a.example.org/", "title": "", "publisher": "", "excerpt": "", "note": ""},
+            {
+                "url": "https://a.example.org/",
+                "title": "",
+                "publisher": "",
+                "excerpt": "",
+                "note": "",
+            },
         ]
     }
     assert steps[3].changes[f"evidence.{source.pk}"][0]["title"] == ""
