@@ -64,7 +64,16 @@ ERRORS = {
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: ERRORS[code] for code in (*codes, 429)}
+    # Any request may carry a bad token (401) or come too often (429).
+    return {code: ERRORS[code] for code in sorted({*codes, 401, 429})}
+
+
+NOT_MODIFIED = {304: OpenApiResponse(description="Not modified: If-None-Match matched the ETag.")}
+
+
+def read_errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """What a conditional GET may answer besides 200."""
+    return {**NOT_MODIFIED, **errors(*codes)}
 
 
 IF_MATCH = OpenApiParameter(
@@ -190,7 +199,7 @@ def expected_version(
         "status. Cursor pagination: follow `next`; pages stay stable while claims are "
         f"published. `page_size` up to {MAX_PAGE_SIZE}.",
         parameters=[IF_NONE_MATCH],
-        responses={200: serializers.ClaimSerializer(many=True), **errors(400, 404)},
+        responses={200: serializers.ClaimSerializer(many=True), **read_errors(400, 404)},
     ),
     create=extend_schema(
         summary="Mark a claim (editors)",
@@ -212,7 +221,7 @@ def expected_version(
             (200, "application/json"): serializers.ClaimSerializer,
             (200, webannotation.ANNO_MEDIA_TYPE): ANNOTATION_SCHEMA,
             (200, "application/ld+json"): ANNOTATION_SCHEMA,
-            **errors(404),
+            **read_errors(404),
         },
     ),
     partial_update=extend_schema(
@@ -317,7 +326,7 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         parameters=[IF_NONE_MATCH],
         responses={
             (200, "application/ld+json"): {"type": "object", "additionalProperties": True},
-            **errors(404),
+            **read_errors(404),
         },
     )
     @action(detail=True, methods=["get"])
@@ -441,7 +450,7 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         summary="The claim's history (editors)",
         description="Every step, oldest first: who, what, the changes and comments.",
         parameters=[IF_NONE_MATCH],
-        responses={200: serializers.EventSerializer(many=True), **errors(401, 403, 404)},
+        responses={200: serializers.EventSerializer(many=True), **read_errors(401, 403, 404)},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request: Request, pk: str) -> Response:
@@ -466,12 +475,12 @@ class ArticlePagination(NewestFirstPagination):
         description="Articles with published or retracted claims (editors: all), newest "
         "first, with claim counts.",
         parameters=[IF_NONE_MATCH],
-        responses={200: serializers.ArticleSerializer(many=True), **errors(400, 404)},
+        responses={200: serializers.ArticleSerializer(many=True), **read_errors(400, 404)},
     ),
     retrieve=extend_schema(
         summary="One article, with its text",
         parameters=[IF_NONE_MATCH],
-        responses={200: serializers.ArticleDetailSerializer, **errors(404)},
+        responses={200: serializers.ArticleDetailSerializer, **read_errors(404)},
     ),
     create=extend_schema(
         summary="Create an article (editors)",
@@ -558,7 +567,7 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
             (200, webannotation.ANNO_MEDIA_TYPE): ANNOTATION_SCHEMA,
             (200, "application/ld+json"): ANNOTATION_SCHEMA,
             (200, "application/json"): ANNOTATION_SCHEMA,
-            **errors(400, 404),
+            **read_errors(400, 404),
         },
     )
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -595,7 +604,7 @@ def _non_negative(request: Request, name: str, default: int, maximum: int = MAX_
         description="`value` 1 (worst) to 5 (best) is ClaimReview's ratingValue; "
         "Unverifiable has none.",
         parameters=[IF_NONE_MATCH],
-        responses={200: serializers.RatingSerializer(many=True), **errors()},
+        responses={200: serializers.RatingSerializer(many=True), **read_errors()},
     )
 )
 class RatingList(ConditionalMixin, ListAPIView):
@@ -636,7 +645,7 @@ class ChangesView(ConditionalMixin, APIView):
             ),
             IF_NONE_MATCH,
         ],
-        responses={200: serializers.ChangesPageSerializer, **errors(400)},
+        responses={200: serializers.ChangesPageSerializer, **read_errors(400)},
     )
     def get(self, request: Request) -> Response:
         after = _non_negative(request, "after", 0)

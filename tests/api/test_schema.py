@@ -14,6 +14,11 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests import factories
 from tests.api.conftest import QUOTES, publish
@@ -108,11 +113,20 @@ def fuzz(operation, token: str):
                 f"{operation.method} {operation.path}: {response.status_code}\n"
                 f"{case.as_curl_command()}\n{response.text[:2000]}"
             )
+            case.validate_response(
+                response,
+                checks=[
+                    status_code_conformance,
+                    content_type_conformance,
+                    response_schema_conformance,
+                ],
+                headers=headers,
+            )
 
     return exercise
 
 
-def test_schemathesis_finds_no_server_error(settings):
+def test_schemathesis_finds_no_server_error_and_answers_conform_to_the_schema(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     editor, reviewer = factories.EditorFactory(), factories.ReviewerFactory()
     article = factories.ArticleFactory()
