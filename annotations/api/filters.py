@@ -12,6 +12,7 @@ from rest_framework.pagination import CursorPagination
 from annotations.models import Claim, Rating
 
 MAX_PAGE_SIZE = 200
+MAX_SEARCH_WORDS = 8
 # Ids are 64-bit in the database; larger numbers are refused before a query.
 MAX_ID = 2**63 - 1
 
@@ -55,8 +56,8 @@ class ClaimFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
+        # Every word must occur; a bounded number keeps the query bounded.
+        for word in value.split()[:MAX_SEARCH_WORDS]:
             queryset = queryset.filter(
                 Q(claim_text__icontains=word)
                 | Q(quote__icontains=word)

@@ -111,6 +111,13 @@ class IsEditorOrReadOnly(BasePermission):
             return True
         return permissions.is_editor(request.user)
 
+    def has_object_permission(self, request: Request, view: APIView, obj) -> bool:
+        # The querysets already hide what the caller may not see (a 404, which
+        # does not confirm that a draft exists); this is the second lock.
+        if isinstance(obj, Claim):
+            return permissions.can_view_claim(request.user, obj)
+        return True
+
 
 def _etag_matches(header: str, etag: str) -> bool:
     """Weak comparison, as If-None-Match uses."""
@@ -157,7 +164,7 @@ def annotation_response(data: dict[str, Any], request: Request, **kwargs) -> Res
     return response
 
 
-def claims_for_display(queryset, *, internal: bool):
+def claims_for_display(queryset):
     evidence = Evidence.objects.order_by("added_at", "id")
     return queryset.select_related("article", "rating").prefetch_related(
         Prefetch("evidence", queryset=evidence),
@@ -269,9 +276,9 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         if self.action == "list":
             if "status" not in self.request.query_params:
                 queryset = queryset.published()
-            return claims_for_display(queryset, internal=self.internal)
+            return claims_for_display(queryset)
         if self.action in ("retrieve",):
-            return claims_for_display(queryset, internal=self.internal)
+            return claims_for_display(queryset)
         return queryset.select_related("article", "rating")
 
     def cursor_ordering(self) -> tuple[str, ...]:
@@ -281,7 +288,7 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         return ("-created_at", "-id")
 
     def _claim_response(self, claim: Claim, *, status_code: int = 200, **headers) -> Response:
-        fresh = claims_for_display(Claim.objects.all(), internal=True).get(pk=claim.pk)
+        fresh = claims_for_display(Claim.objects.all()).get(pk=claim.pk)
         data = self.get_serializer(fresh).data
         return Response(data, status=status_code, headers={"ETag": fresh.etag(), **headers})
 
@@ -443,8 +450,10 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         result = workflow.perform(
             data["action"], claim, by=request.user, version=version, comment=data["comment"]
         )
-        created = data["action"] == "start_correction"
-        return self._claim_response(result, status_code=201 if created else 200)
+        if data["action"] == "start_correction":
+            location = request.build_absolute_uri(reverse("api:claim-detail", args=[result.pk]))
+            return self._claim_response(result, status_code=201, Location=location)
+        return self._claim_response(result)
 
     @extend_schema(
         summary="The claim's history (editors)",
@@ -681,11 +690,7 @@ class AnyContentNegotiation(BaseContentNegotiation):
 
 
 def export_queryset():
-    return (
-        claims_for_display(Claim.objects.public(), internal=False)
-        .order_by("id")
-        .iterator(chunk_size=500)
-    )
+    return claims_for_display(Claim.objects.public()).order_by("id").iterator(chunk_size=500)
 
 
 class _Echo:

@@ -301,6 +301,7 @@ def test_the_whole_workflow_runs_through_the_api(editor_api, reviewer_api, draft
     correction = transition(editor_api, claim, "start_correction", "Wrong figure.")
     assert correction.status_code == 201
     copy = Claim.objects.get(pk=correction.json()["id"])
+    assert correction["Location"] == f"http://testserver/api/v1/claims/{copy.pk}/"
     assert copy.correction_of_id == claim.pk and copy.status == "draft"
     retracted = transition(reviewer_api, claim, "retract", "The source was misread.")
     assert retracted.status_code == 200
