@@ -213,12 +213,15 @@ def test_shift_arrows_extend_a_selection_and_white_space_is_trimmed(editor_page,
     page.keyboard.press("Shift+ArrowRight")  # and a space, trimmed by the server
     assert selected_text(page) == "held a tense meeting on Monday, "
     # The button comes next in the tab order; Enter presses it.
+    button = page.get_by_role("button", name="Mark claim")
+    expect(button).to_be_visible()
+    expect(page.locator("#mark-quote")).to_have_value("held a tense meeting on Monday, ")
     page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Mark claim")).to_be_focused()
+    expect(button).to_be_focused()
     assert selected_text(page) == "held a tense meeting on Monday, "
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelectorAll('#claim-list a[data-claim-id]').length")
-    claim = Claim.objects.get()
+    expect(page.locator("#claim-list a[data-claim-id]")).to_have_count(1)
+    claim = Claim.objects.get(article=seed)
     assert claim.quote == "held a tense meeting on Monday,"
     assert seed.body[claim.start : claim.end] == claim.quote
 
