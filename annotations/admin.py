@@ -74,7 +74,7 @@ class ClaimEventInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ReadOnlyAdmin):
     """Claims change only through the workflow (versioned, audited), so the
     admin is a read-only window onto them."""
 
@@ -83,15 +83,6 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["claim_text", "quote", "claimant", "summary", "article__title"]
     list_select_related = ["article", "rating"]
     inlines = [EvidenceInline, ClaimEventInline]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Evidence)

@@ -191,8 +191,8 @@ SPECTACULAR_SETTINGS = {
         "Reviewed claim annotations as JSON, W3C Web Annotation and schema.org ClaimReview. "
         "Anyone may read published claims (and retracted ones, marked so); editors use a "
         "token (`POST /api/v1/auth/token/`, then `Authorization: Token <token>`) or their "
-        "session with CSRF. Every 4xx answers `{\"error\": {\"status\", \"code\", "
-        "\"message\", \"fields\"}}`; reads carry an ETag and answer 304 to If-None-Match; "
+        'session with CSRF. Every 4xx answers `{"error": {"status", "code", '
+        '"message", "fields"}}`; reads carry an ETag and answer 304 to If-None-Match; '
         "writes to a claim need its ETag in If-Match (412 when stale, 428 when missing). "
         "The changes feed (`/api/v1/changes/`) never skips an entry: see its description."
     ),

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from annotations import importers, workflow
@@ -15,6 +17,17 @@ SEED_TITLE = (
     "Obama and Putin Admit to Differences on Syria, but Share 'United' Goal of Ending Violence"
 )
 DEMO_PASSWORD = "factcheck-demo"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Put back the rows the data migrations made (ratings, roles, the feed
+    counter): a transactional test flushes every table when it ends."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction", bool(marker.args and marker.args[0])):
+        request.getfixturevalue("transactional_db")
+        module = importlib.import_module("annotations.migrations.0002_default_ratings_and_roles")
+        module.seed(django_apps, None)
 
 
 @pytest.fixture

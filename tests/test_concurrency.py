@@ -9,14 +9,12 @@ serializes them the same way.
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from annotations import workflow
@@ -27,16 +25,8 @@ from tests.conftest import ready_for_review
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def rating_scale(transactional_db):
-    """The ratings, roles and feed counter the migrations seed: a transactional
-    test that ran before this one flushed them away."""
-    seed = importlib.import_module("annotations.migrations.0002_default_ratings_and_roles").seed
-    seed(django_apps, None)
-
-
 @pytest.fixture
-def isolated(tmp_path, rating_scale):
+def isolated(tmp_path):
     """Run a scenario in a thread of its own, whose sessions (threads) share
     one real database.
 

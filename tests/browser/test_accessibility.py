@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from annotations import importers, workflow
-from annotations.models import Article, Claim, Rating
+from annotations.models import Article, Claim
 from tests.conftest import SEED_FILE, published_claim, ready_for_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -124,8 +124,6 @@ def scan(page: Page) -> list[str]:
 @pytest.fixture
 def seed_with_claims(demo_users) -> Article:
     editor, reviewer = demo_users
-    # Transactional tests flush the ratings the data migration made.
-    Rating.objects.get_or_create(slug="mostly-false", defaults={"label": "Mostly false"})
     article = importers.import_path(SEED_FILE).article
 
     def mark(quote: str):

@@ -5,24 +5,14 @@ approves it; it shows as published; a retraction shows its note."""
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
 from annotations.models import Claim
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def rating_scale(transactional_db):
-    """The ratings, roles and feed counter the migrations seed: a transactional
-    test that ran before this one flushed them away."""
-    seed = importlib.import_module("annotations.migrations.0002_default_ratings_and_roles").seed
-    seed(django_apps, None)
 
 
 QUOTE = "moderate cleric was elected president there"
