@@ -698,6 +698,18 @@ class _Echo:
         return value
 
 
+# Spreadsheets run a cell that starts with one of these as a formula; article
+# text is outside input, so the CSV export quotes such cells with a leading
+# apostrophe (OWASP's advice). The NDJSON export keeps every value exact.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 CSV_COLUMNS = [
     "id",
     "url",
@@ -755,7 +767,9 @@ class ExportCsvView(APIView):
         summary="Export every public claim as CSV",
         description="One row per claim, streamed; the columns are "
         + ", ".join(CSV_COLUMNS)
-        + ". Retracted claims have status retracted and their note.",
+        + ". Retracted claims have status retracted and their note. Text cells that a "
+        "spreadsheet would run as a formula (starting with = + - @) get a leading apostrophe; "
+        "the NDJSON export is exact.",
         responses={(200, "text/csv"): OpenApiTypes.STR, **errors()},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
@@ -766,7 +780,8 @@ class ExportCsvView(APIView):
             for claim in export_queryset():
                 rating = claim.rating
                 yield writer.writerow(
-                    [
+                    _cell(value)
+                    for value in [
                         claim.pk,
                         request.build_absolute_uri(reverse("api:claim-detail", args=[claim.pk])),
                         claimreview.factcheck_url(request, claim),

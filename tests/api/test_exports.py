@@ -81,3 +81,18 @@ def test_export_queries_do_not_grow_with_the_number_of_claims(
         assert len(body(anon.get("/api/v1/claims/export.ndjson")).splitlines()) == 30
     with django_assert_max_num_queries(4):
         assert len(body(anon.get("/api/v1/claims/export.csv")).splitlines()) == 31
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralized(anon, editor, reviewer):
+    article = factories.ArticleFactory(
+        title='=HYPERLINK("http://evil.example")',
+        body="Intro.\n\n=1+2 is what the spokesman said on Monday.\n\nMore text.",
+    )
+    claim = publish(
+        article, editor=editor, reviewer=reviewer, quote="=1+2 is what the spokesman said"
+    )
+    rows = list(csv.DictReader(io.StringIO(body(anon.get("/api/v1/claims/export.csv")))))
+    assert rows[0]["article_title"] == '\'=HYPERLINK("http://evil.example")'
+    assert rows[0]["quote"] == "'=1+2 is what the spokesman said"
+    ndjson = json.loads(body(anon.get("/api/v1/claims/export.ndjson")).splitlines()[0])
+    assert ndjson["quote"] == claim.quote == "=1+2 is what the spokesman said"
