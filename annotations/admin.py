@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 
+from annotations import workflow
 from annotations.models import (
     Article,
     ChangeEntry,
@@ -34,11 +36,28 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["content_hash", "created_by", "created_at", "updated_at"]
 
+    # What published claims show of their article (API, W3C, ClaimReview).
+    PUBLIC_FIELDS = ("title", "source_url", "source_name", "published_on", "language")
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.claims.exists():
             fields.append("body")  # claims anchor to offsets in this text
         return fields
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [f for f in self.PUBLIC_FIELDS if f in form.changed_data]
+        if change and changed:
+            workflow.refresh_published(
+                obj.claims.all(),
+                by=request.user,
+                changes={
+                    f"article.{f}": [str(form.initial.get(f, "")), str(getattr(obj, f))]
+                    for f in changed
+                },
+            )
 
 
 @admin.register(Rating)
@@ -47,6 +66,17 @@ class RatingAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["label"]}
     search_fields = ["label", "description"]
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [f for f in ("label", "slug", "value") if f in form.changed_data]
+        if change and changed:
+            workflow.refresh_published(
+                obj.claims.all(),
+                by=request.user,
+                changes={f"rating.{f}": [form.initial.get(f), getattr(obj, f)] for f in changed},
+            )
 
 
 class EvidenceInline(admin.TabularInline):

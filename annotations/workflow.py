@@ -744,6 +744,26 @@ def start_correction(claim: Claim, *, by, version: int | None = None, comment: s
     return copy
 
 
+@transaction.atomic
+def refresh_published(claims, *, by, changes: dict[str, list[Any]]) -> int:
+    """Record that published claims changed through something they show but
+    do not own: their article (title, source) or their verdict's label was
+    edited. Each gets a new version (so its ETag changes), one history event
+    and an ``updated`` entry in the changes feed, so consumers re-fetch it.
+    Returns how many claims were refreshed."""
+    locked = list(
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("article", "rating")
+        .filter(pk__in=[claim.pk for claim in claims], status=Status.PUBLISHED)
+        .order_by("pk")
+    )
+    for claim in locked:
+        _bump(claim, [])
+        _record(claim, by=by, action=Action.EDITED, changes=changes)
+        _feed(claim, ChangeEntry.Action.UPDATED)
+    return len(locked)
+
+
 ACTIONS = {
     "submit": submit,
     "approve": approve,
