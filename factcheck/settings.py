@@ -88,8 +88,9 @@ TEMPLATES = [
 # SQLite is the embedded default so the app runs anywhere; production and CI
 # point DATABASE_URL at PostgreSQL, which dj-database-url maps to psycopg 3.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        # An empty DATABASE_URL means "unset", not "no database".
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

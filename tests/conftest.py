@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import importlib
+import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from annotations import importers, workflow
 from annotations.models import Article, Claim
@@ -113,3 +117,49 @@ def in_review(draft, editor) -> Claim:
 @pytest.fixture
 def published(in_review, reviewer) -> Claim:
     return workflow.approve(in_review, by=reviewer, version=in_review.version)
+
+
+def in_thread(call: Callable, outcome: list, *, start: threading.Barrier | None = None):
+    def run():
+        try:
+            if start:
+                start.wait()
+            outcome.append(call())
+        except BaseException as error:  # the test inspects what each session got
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.fixture
+def isolated(tmp_path):
+    """Run a scenario in a thread of its own, whose sessions (threads) share
+    one real database.
+
+    On SQLite the test database lives in memory, shared between threads
+    through SQLite's shared cache, whose table locks fail at once instead of
+    waiting. So the scenario runs on a file copy of it, a database like the
+    one the app runs on, where a second writer waits for the first.
+    """
+    settings_dict = connections.settings[DEFAULT_DB_ALIAS]
+    memory_name = settings_dict["NAME"]
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        path = tmp_path / "concurrency.sqlite3"
+        connection.ensure_connection()
+        copy = sqlite3.connect(path)
+        connection.connection.backup(copy)
+        copy.close()
+        settings_dict["NAME"] = str(path)
+
+    def run(scenario: Callable[[], None]) -> None:
+        outcome: list = []
+        in_thread(scenario, outcome).join(60)
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+
+    yield run
+    settings_dict["NAME"] = memory_name

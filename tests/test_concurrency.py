@@ -9,71 +9,24 @@ serializes them the same way.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import transaction
 
 from annotations import workflow
 from annotations.models import Claim, ClaimEvent, Evidence
 from tests import factories
-from tests.conftest import ready_for_review
+from tests.conftest import in_thread, ready_for_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def isolated(tmp_path):
-    """Run a scenario in a thread of its own, whose sessions (threads) share
-    one real database.
-
-    On SQLite the test database lives in memory, shared between threads
-    through SQLite's shared cache, whose table locks fail at once instead of
-    waiting. So the scenario runs on a file copy of it, a database like the
-    one the app runs on, where a second writer waits for the first.
-    """
-    settings_dict = connections.settings[DEFAULT_DB_ALIAS]
-    memory_name = settings_dict["NAME"]
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        path = tmp_path / "concurrency.sqlite3"
-        connection.ensure_connection()
-        copy = sqlite3.connect(path)
-        connection.connection.backup(copy)
-        copy.close()
-        settings_dict["NAME"] = str(path)
-
-    def run(scenario: Callable[[], None]) -> None:
-        outcome: list = []
-        in_thread(scenario, outcome).join(60)
-        if isinstance(outcome[0], BaseException):
-            raise outcome[0]
-
-    yield run
-    settings_dict["NAME"] = memory_name
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def in_thread(call: Callable, outcome: list, *, start: threading.Barrier | None = None):
-    def run():
-        try:
-            if start:
-                start.wait()
-            outcome.append(call())
-        except BaseException as error:  # the test inspects what each session got
-            outcome.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def together(*calls: Callable) -> list:
