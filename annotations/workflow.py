@@ -488,6 +488,11 @@ def comment(claim: Claim, *, by, text: str) -> ClaimEvent:
     return _record(claim, by=by, action=Action.COMMENTED, comment=text)
 
 
+def is_deletable(claim: Claim) -> bool:
+    """Only a draft that was never submitted (nor a correction's copy) may go."""
+    return claim.status == Status.DRAFT and not claim.submitted_by_id and not claim.correction_of_id
+
+
 @transaction.atomic
 def delete(claim: Claim, *, by, version: int | None) -> None:
     """Delete a draft that was marked by mistake. Claims that were ever
@@ -495,7 +500,7 @@ def delete(claim: Claim, *, by, version: int | None) -> None:
     _require_editor(by)
     claim = _locked(claim)
     _check_version(claim, version)
-    if claim.status != Status.DRAFT or claim.submitted_by_id or claim.correction_of_id:
+    if not is_deletable(claim):
         raise NotApplicable(
             "Only a draft that was never submitted can be deleted; dismiss it instead."
         )

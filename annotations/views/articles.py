@@ -104,12 +104,10 @@ def panel_context(request: HttpRequest, claim: Claim | None, **extra) -> dict:
         context.update(
             form=ClaimForm.for_claim(claim),
             version=claim.version,
-            editable=claim.status == Claim.Status.DRAFT,
-            deletable=claim.status == Claim.Status.DRAFT
-            and not claim.submitted_by_id
-            and not claim.correction_of_id,
-            actions=workflow.available_actions(claim, request.user),
+            editable=claim.status_enum.is_editable,
+            deletable=workflow.is_deletable(claim),
         )
+        # The review part: verdict, evidence, the workflow actions, history.
         context.update(review.panel_context(request, claim))
     context.update(extra)
     return context
