@@ -13,7 +13,7 @@ import pytest
 from tests import factories
 from tests.api.conftest import ANNO_ACCEPT
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def call(base: str, path: str, *, method="GET", data=None, headers=None):
