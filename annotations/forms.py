@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from annotations.importers import IMPORTABLE_SUFFIXES
-from annotations.models import Claim
+from annotations.models import Claim, Evidence, Rating, http_url
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -66,7 +66,33 @@ class MarkForm(forms.Form):
     claimant = forms.CharField(required=False, max_length=300)
 
 
-class ClaimForm(forms.Form):
+# --- the claim panel ----------------------------------------------------------
+# Its forms only parse and validate input; ``annotations.workflow`` decides
+# and writes.
+
+
+class VersionedForm(forms.Form):
+    """Every form of the claim panel carries the version of the claim the
+    person saw, so that a save over somebody else's change is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Labels read exactly "Verdict", "Source URL"...: no trailing colon.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def rebased(self, version: int) -> VersionedForm:
+        """The same values over ``version``: after a stale save the form keeps
+        what the person typed, and saving again applies it."""
+        data = self.data.copy()
+        data["version"] = str(version)
+        form = type(self)(data, auto_id=self.auto_id)
+        form.is_valid()
+        return form
+
+
+class ClaimForm(VersionedForm):
     claim_text = forms.CharField(
         label="Claim",
         required=False,
@@ -74,7 +100,6 @@ class ClaimForm(forms.Form):
         help_text="The statement as you phrase it; empty keeps the quote.",
     )
     claimant = forms.CharField(label="Claimant", required=False, max_length=300)
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     @classmethod
     def for_claim(cls, claim: Claim) -> ClaimForm:
@@ -87,5 +112,60 @@ class ClaimForm(forms.Form):
         )
 
 
-class VersionForm(forms.Form):
-    version = forms.IntegerField(min_value=1)
+class VerdictForm(VersionedForm):
+    rating = forms.ModelChoiceField(
+        label="Verdict",
+        queryset=Rating.objects.all(),
+        required=False,
+        empty_label="No verdict yet",
+    )
+    summary = forms.CharField(
+        label="Summary",
+        max_length=Claim._meta.get_field("summary").max_length,
+        required=False,
+        help_text="One line: what readers see.",
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The reasoning, with references to the evidence. Shown as plain text.",
+    )
+
+    def __init__(self, *args, ratings=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if ratings is not None:
+            # A list the panel already loaded, so the select costs no query.
+            self.fields["rating"].choices = [("", "No verdict yet")] + [
+                (r.pk, r.label) for r in ratings
+            ]
+
+
+class EvidenceForm(VersionedForm):
+    url = forms.URLField(
+        label="Source URL",
+        max_length=Evidence._meta.get_field("url").max_length,
+        validators=[http_url],
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address starting with http:// or https://."},
+    )
+    title = forms.CharField(label="Source title", max_length=500, required=False)
+    publisher = forms.CharField(label="Publisher", max_length=300, required=False)
+    excerpt = forms.CharField(
+        label="Excerpt", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TransitionForm(VersionedForm):
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(VersionedForm):
+    comment = forms.CharField(
+        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A comment never overwrites anything: it is taken whatever the version.
+        self.fields["version"].required = False

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from annotations import anchoring
 
@@ -120,6 +121,8 @@ class ClaimStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
     DISMISSED = "dismissed", "Dismissed"
     RETRACTED = "retracted", "Retracted"
+    # A correction's working copy once approved: kept, with its history.
+    SUPERSEDED = "superseded", "Superseded"
 
     @property
     def is_public(self) -> bool:
@@ -185,13 +188,14 @@ class Claim(models.Model):
         blank=True, help_text="Public, on a working copy: why the published version is corrected."
     )
     changes_requested_at = models.DateTimeField(null=True, blank=True)
-    # A working copy of a published claim under correction points at it.
-    correction_of = models.OneToOneField(
+    # A working copy of a published claim under correction points at it; so
+    # do the earlier copies, superseded or dropped, which keep their history.
+    correction_of = models.ForeignKey(
         "self",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
-        related_name="pending_correction",
+        on_delete=models.PROTECT,
+        related_name="correction_copies",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -232,6 +236,11 @@ class Claim(models.Model):
                 condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.UniqueConstraint(
+                fields=["correction_of"],
+                condition=Q(status__in=("draft", "in_review")),
+                name="claim_one_pending_correction",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,33 +267,15 @@ class Claim(models.Model):
     def is_public(self) -> bool:
         return self.status_enum.is_public
 
+    @cached_property
+    def pending_correction(self) -> Claim | None:
+        """The working copy of a correction under way, if any."""
+        return self.correction_copies.filter(
+            status__in=(ClaimStatus.DRAFT, ClaimStatus.IN_REVIEW)
+        ).first()
+
     def etag(self) -> str:
         return f'"claim-{self.pk}-v{self.version}"'
-
-    def verdict_author_ids(self) -> set[int]:
-        """Everyone who changed this claim's verdict, summary, rationale or
-        evidence, or opened it as a correction: none of them may approve it.
-
-        Uses prefetched ``events`` when the caller loaded them (the panel
-        does, for the timeline) and one query otherwise.
-        """
-        authors = {self.verdict_changed_by_id} - {None}
-        if self.correction_of_id and self.created_by_id:
-            authors.add(self.created_by_id)
-        if "events" in getattr(self, "_prefetched_objects_cache", {}):
-            events = [(e.actor_id, e.action, e.changes) for e in self.events.all()]
-        else:
-            events = self.events.filter(
-                Q(action__in=ClaimEvent.VERDICT_ACTIONS) | Q(action=ClaimEvent.Action.EDITED)
-            ).values_list("actor_id", "action", "changes")
-        for actor_id, action, changes in events:
-            if actor_id is None:
-                continue
-            if action in ClaimEvent.VERDICT_ACTIONS or (
-                action == ClaimEvent.Action.EDITED and ClaimEvent.VERDICT_FIELDS & set(changes)
-            ):
-                authors.add(actor_id)
-        return authors
 
 
 class Evidence(models.Model):
@@ -352,7 +343,9 @@ class ClaimEvent(AppendOnlyModel):
     VERDICT_FIELDS = frozenset({"rating", "summary", "rationale"})
     VERDICT_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_CHANGED, Action.EVIDENCE_REMOVED)
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    # History outlives nothing it describes: a claim with events cannot be
+    # deleted by accident (the workflow removes a never-submitted draft's).
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -375,7 +368,7 @@ class ClaimEvent(AppendOnlyModel):
 class Correction(AppendOnlyModel):
     """A public correction entry: what changed in a published fact-check, and why."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="corrections")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="corrections")
     changes = models.JSONField(default=dict)
     note = models.TextField()
     corrected_by = models.ForeignKey(
@@ -422,7 +415,7 @@ class ChangeEntry(AppendOnlyModel):
         RETRACTED = "retracted", "Retracted"
 
     cursor = models.BigIntegerField(unique=True)
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="changes")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="changes")
     action = models.CharField(max_length=16, choices=Action.choices)
     at = models.DateTimeField(auto_now_add=True)
 

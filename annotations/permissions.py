@@ -16,16 +16,17 @@ EDITOR = "editor"
 REVIEWER = "reviewer"
 ROLES = (EDITOR, REVIEWER)
 
-# The role each workflow action needs.
-ACTION_ROLES = {
-    "submit": EDITOR,
-    "approve": REVIEWER,
-    "request_changes": REVIEWER,
-    "dismiss": EDITOR,
-    "reopen": EDITOR,
-    "retract": REVIEWER,
-    "start_correction": EDITOR,
+# What counts as changing a claim's content, for the four-eyes rule, in the
+# order a refusal names them. Opening a correction, commenting and moving the
+# claim through the workflow are not content changes.
+CONTENT_FIELDS = {
+    "claim_text": "claim text",
+    "claimant": "claimant",
+    "rating": "verdict",
+    "summary": "summary",
+    "rationale": "rationale",
 }
+EVIDENCE_EVENTS = ("evidence_added", "evidence_changed", "evidence_removed")
 
 
 def _groups(user) -> frozenset[str]:
@@ -68,28 +69,52 @@ def can_edit_claim(user, claim: Claim) -> bool:
     return is_editor(user)
 
 
-def denial(user, action: str, claim: Claim) -> str | None:
-    """Why ``user`` may not take ``action`` on ``claim``, or None when they may.
+def article(role: str) -> str:
+    return "an editor" if role == EDITOR else "a reviewer"
 
-    Covers roles and the four-eyes rule; whether the action applies to the
-    claim's current status is the workflow's question.
+
+def content_changes_by(user, claim: Claim, events=None) -> list[str]:
+    """What of ``claim``'s content ``user`` changed (claim text, claimant,
+    verdict, summary, rationale, evidence), as words for a person.
+
+    ``events`` are the claim's events when the caller loaded them (the panel
+    does, for the timeline); otherwise this costs one query. A correction's
+    working copy has events of its own, so only the copy's editors count.
     """
-    role = ACTION_ROLES.get(action)
-    if role is None:
-        return f"Unknown action {action!r}."
-    if not has_role(user, role):
-        return f"Only a {role} can {action.replace('_', ' ')} a claim."
-    if action == "approve":
+    if events is None:
+        events = claim.events.filter(
+            actor_id=user.pk, action__in=("edited", *EVIDENCE_EVENTS)
+        ).only("actor", "action", "changes", "claim")
+    changed: set[str] = set()
+    for event in events:
+        if event.actor_id != user.pk or event.claim_id != claim.pk:
+            continue
+        if event.action in EVIDENCE_EVENTS:
+            changed.add("evidence")
+        elif event.action == "edited":
+            changed |= CONTENT_FIELDS.keys() & set(event.changes)
+    labels = {**CONTENT_FIELDS, "evidence": "evidence"}
+    return [label for field, label in labels.items() if field in changed]
+
+
+def _words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def denial(user, transition, claim: Claim, *, events=None) -> str | None:
+    """Why ``user`` may not take ``transition`` (a ``workflow.Transition``)
+    on ``claim``, or None when they may.
+
+    Covers roles and the four-eyes rule: nobody who submitted the version
+    under review or changed its content may approve it. Whether the action
+    applies to the claim's current status is the workflow's question.
+    """
+    if not has_role(user, transition.role):
+        return f"Only {article(transition.role)} can {transition.verb}."
+    if transition.name == "approve":
         if claim.submitted_by_id == user.pk:
             return "You submitted this claim: a second person must approve it."
-        if claim.verdict_changed_by_id == user.pk:
-            return (
-                "You last changed this claim's verdict, summary or evidence: "
-                "a second person must approve it."
-            )
-        if user.pk in claim.verdict_author_ids():
-            return (
-                "You changed this claim's verdict, summary or evidence: "
-                "a second person must approve it."
-            )
+        changed = content_changes_by(user, claim, events)
+        if changed:
+            return f"You changed this claim's {_words(changed)}: a second person must approve it."
     return None

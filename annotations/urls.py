@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import articles, claims, public, review
+from annotations.views import articles, claims, dashboard, public
 
 app_name = "annotations"
 
@@ -9,7 +9,7 @@ urlpatterns = [
     path("", articles.article_list, name="article_list"),
     path("articles/import/", articles.article_import, name="article_import"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
-    # Workspace: marking and editing claims.
+    # Workspace: the claim panel (marking, editing, verdicts, evidence, workflow).
     path("articles/<int:pk>/claims/", claims.claim_create, name="claim_create"),
     path("articles/<int:pk>/claims/<int:claim_pk>/", claims.claim_detail, name="claim_detail"),
     path("articles/<int:pk>/claims/<int:claim_pk>/edit/", claims.claim_update, name="claim_update"),
@@ -18,27 +18,27 @@ urlpatterns = [
         claims.claim_delete,
         name="claim_delete",
     ),
-    # Review: verdicts, evidence, transitions, history, queues.
-    path("claims/<int:claim_pk>/verdict/", review.claim_verdict, name="claim_verdict"),
-    path("claims/<int:claim_pk>/evidence/", review.evidence_create, name="evidence_create"),
+    path("claims/<int:claim_pk>/verdict/", claims.claim_verdict, name="claim_verdict"),
+    path("claims/<int:claim_pk>/evidence/", claims.evidence_create, name="evidence_create"),
     path(
         "claims/<int:claim_pk>/evidence/<int:evidence_pk>/",
-        review.evidence_update,
+        claims.evidence_update,
         name="evidence_update",
     ),
     path(
         "claims/<int:claim_pk>/evidence/<int:evidence_pk>/delete/",
-        review.evidence_delete,
+        claims.evidence_delete,
         name="evidence_delete",
     ),
     path(
         "claims/<int:claim_pk>/transitions/<slug:action>/",
-        review.claim_transition,
+        claims.claim_transition,
         name="claim_transition",
     ),
-    path("claims/<int:claim_pk>/comments/", review.claim_comment, name="claim_comment"),
-    path("claims/<int:claim_pk>/history/", review.claim_history, name="claim_history"),
-    path("dashboard/", review.dashboard, name="dashboard"),
+    path("claims/<int:claim_pk>/comments/", claims.claim_comment, name="claim_comment"),
+    path("claims/<int:claim_pk>/history/", claims.claim_history, name="claim_history"),
+    # The desk's queues.
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     # Public fact-check pages.
     path("factchecks/<int:claim_pk>/", public.factcheck_detail, name="factcheck_detail"),
 ]

@@ -3,7 +3,7 @@
 Every step has the same shape: in one transaction, lock the claim row,
 check the version the caller saw, check permission and preconditions, change,
 write one ``ClaimEvent``, return. Refusals raise a ``WorkflowError`` and write
-nothing; views turn them into a message, the API into 403/409/412 JSON.
+nothing; the panel and the API each map them to statuses in one place.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from annotations import anchoring, permissions
@@ -33,9 +33,9 @@ Action = ClaimEvent.Action
 
 
 class WorkflowError(Exception):
-    """A refused step. ``message`` says why, for a person to read."""
-
-    status_code = 400
+    """A refused step. ``message`` says why, for a person to read. These are
+    domain errors: each transport (the panel, the API) maps them to its own
+    statuses in one place."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -43,13 +43,11 @@ class WorkflowError(Exception):
 
 
 class NotAllowed(WorkflowError):
-    status_code = 403
+    """The person may not take this step (role, or the four-eyes rule)."""
 
 
 class NotApplicable(WorkflowError):
     """The step does not apply in the claim's current state."""
-
-    status_code = 409
 
 
 class Invalid(WorkflowError):
@@ -60,8 +58,6 @@ class Invalid(WorkflowError):
 
 class StaleVersion(WorkflowError):
     """Somebody changed the claim since the caller read it."""
-
-    status_code = 409
 
     def __init__(self, claim: Claim, seen: int) -> None:
         self.claim = claim
@@ -138,52 +134,137 @@ def describe_changes(
 
 @dataclass(frozen=True)
 class Transition:
+    """One row of the state machine, with everything each layer needs:
+    the workflow moves and records it, permissions check ``role``, the panel
+    and the API list and label it."""
+
+    name: str
     source: Status
     target: Status
     label: str
+    role: str
+    event: str
+    comment_label: str = "Comment"
     comment_required: bool = False
+    # Styled as a warning; ``confirm`` is the question asked before it runs.
+    destructive: bool = False
+    confirm: str = ""
+
+    @property
+    def verb(self) -> str:
+        return self.label[0].lower() + self.label[1:]
 
 
-# status, action -> target. The whole state machine fits here.
-TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(Status.DRAFT, Status.IN_REVIEW, "Submit for review"),
-    "approve": Transition(Status.IN_REVIEW, Status.PUBLISHED, "Approve and publish"),
-    "request_changes": Transition(
-        Status.IN_REVIEW, Status.DRAFT, "Request changes", comment_required=True
+EDITOR, REVIEWER = permissions.EDITOR, permissions.REVIEWER
+
+# The whole state machine. An action may start from several statuses (a
+# reviewer dismisses a claim in review directly; an editor dismisses a draft).
+TRANSITION_TABLE: tuple[Transition, ...] = (
+    Transition(
+        "submit", Status.DRAFT, Status.IN_REVIEW, "Submit for review", EDITOR, Action.SUBMITTED
     ),
-    "dismiss": Transition(Status.DRAFT, Status.DISMISSED, "Dismiss", comment_required=True),
-    "reopen": Transition(Status.DISMISSED, Status.DRAFT, "Reopen"),
-    "retract": Transition(Status.PUBLISHED, Status.RETRACTED, "Retract", comment_required=True),
-    "start_correction": Transition(
-        Status.PUBLISHED, Status.PUBLISHED, "Start correction", comment_required=True
+    Transition(
+        "approve",
+        Status.IN_REVIEW,
+        Status.PUBLISHED,
+        "Approve and publish",
+        REVIEWER,
+        Action.APPROVED,
+        confirm="Publish this fact-check now? It becomes public at once.",
     ),
-}
+    Transition(
+        "request_changes",
+        Status.IN_REVIEW,
+        Status.DRAFT,
+        "Request changes",
+        REVIEWER,
+        Action.CHANGES_REQUESTED,
+        comment_label="What needs to change",
+        comment_required=True,
+    ),
+    Transition(
+        "dismiss",
+        Status.DRAFT,
+        Status.DISMISSED,
+        "Dismiss",
+        EDITOR,
+        Action.DISMISSED,
+        comment_label="Why it is not check-worthy",
+        comment_required=True,
+        destructive=True,
+    ),
+    Transition(
+        "dismiss",
+        Status.IN_REVIEW,
+        Status.DISMISSED,
+        "Dismiss",
+        REVIEWER,
+        Action.DISMISSED,
+        comment_label="Why it is not check-worthy",
+        comment_required=True,
+        destructive=True,
+    ),
+    Transition("reopen", Status.DISMISSED, Status.DRAFT, "Reopen", EDITOR, Action.REOPENED),
+    Transition(
+        "retract",
+        Status.PUBLISHED,
+        Status.RETRACTED,
+        "Retract",
+        REVIEWER,
+        Action.RETRACTED,
+        comment_label="Public retraction note",
+        comment_required=True,
+        destructive=True,
+        confirm="Retract this fact-check? The public page will say it was withdrawn.",
+    ),
+    Transition(
+        "start_correction",
+        Status.PUBLISHED,
+        Status.PUBLISHED,
+        "Start correction",
+        EDITOR,
+        Action.CORRECTION_STARTED,
+        comment_label="What the correction fixes",
+        comment_required=True,
+    ),
+)
 
-EVENT_FOR_ACTION = {
-    "submit": Action.SUBMITTED,
-    "approve": Action.APPROVED,
-    "request_changes": Action.CHANGES_REQUESTED,
-    "dismiss": Action.DISMISSED,
-    "reopen": Action.REOPENED,
-    "retract": Action.RETRACTED,
-    "start_correction": Action.CORRECTION_STARTED,
-}
+# Action names in table order, as the UI and the API name them.
+ACTION_NAMES: tuple[str, ...] = tuple(dict.fromkeys(t.name for t in TRANSITION_TABLE))
+
+
+def transition(action: str, status: str) -> Transition | None:
+    """The row for ``action`` from ``status``, or None when it does not apply."""
+    for row in TRANSITION_TABLE:
+        if row.name == action and row.source == status:
+            return row
+    return None
+
+
+def action_role(action: str) -> str:
+    """The least role that may take ``action`` from some status."""
+    roles = {row.role for row in TRANSITION_TABLE if row.name == action}
+    return EDITOR if EDITOR in roles else REVIEWER
+
 
 EDITABLE_FIELDS = ("claim_text", "claimant", "rating", "summary", "rationale")
 VERDICT_FIELDS = ClaimEvent.VERDICT_FIELDS
 EVIDENCE_FIELDS = ("url", "title", "publisher", "excerpt", "note")
 
 
-def available_actions(claim: Claim, user) -> list[tuple[str, Transition, str | None]]:
+def available_actions(claim: Claim, user, *, events=None) -> list[tuple[Transition, str | None]]:
     """The actions that apply to ``claim`` now, each with the reason ``user``
-    may not take it (None when they may). The panel shows these."""
+    may not take it (None when they may). ``events``: the claim's own events
+    when the caller loaded them (the four-eyes check reads them)."""
     result = []
-    for action, transition in TRANSITIONS.items():
-        if transition.source != claim.status:
+    for row in TRANSITION_TABLE:
+        if row.source != claim.status:
             continue
-        if action == "start_correction" and _has_pending_correction(claim):
+        if row.name == "start_correction" and _has_pending_correction(claim):
             continue
-        result.append((action, transition, permissions.denial(user, action, claim)))
+        if row.name == "reopen" and claim.correction_of_id:
+            continue  # a dropped correction stays dropped: start a new one
+        result.append((row, permissions.denial(user, row, claim, events=events)))
     return result
 
 
@@ -257,12 +338,21 @@ def _display(field: str, value: Any) -> Any:
 
 
 def _has_pending_correction(claim: Claim) -> bool:
-    # Reads the select_related cache when the caller joined it.
-    try:
-        claim.pending_correction  # noqa: B018
-    except Claim.DoesNotExist:
-        return False
-    return True
+    return (
+        claim.status == Status.PUBLISHED
+        and Claim.objects.filter(
+            correction_of=claim, status__in=(Status.DRAFT, Status.IN_REVIEW)
+        ).exists()
+    )
+
+
+def history(claim: Claim):
+    """The events of ``claim``'s timeline, oldest first: its own and, for a
+    published claim, those of its corrections' working copies (which keep
+    their own rows, superseded or dropped, and their own events)."""
+    return ClaimEvent.objects.filter(Q(claim=claim) | Q(claim__correction_of=claim)).order_by(
+        "created_at", "id"
+    )
 
 
 def _require_editable(claim: Claim) -> None:
@@ -504,6 +594,9 @@ def delete(claim: Claim, *, by, version: int | None) -> None:
         raise NotApplicable(
             "Only a draft that was never submitted can be deleted; dismiss it instead."
         )
+    # History is protected in the schema; a draft marked by mistake never
+    # reached anyone, so it goes with its own events.
+    ClaimEvent.objects.filter(claim=claim).delete()
     claim.delete()
 
 
@@ -511,23 +604,26 @@ def delete(claim: Claim, *, by, version: int | None) -> None:
 
 
 def _begin(claim: Claim, action: str, *, by, version: int | None, comment: str) -> Claim:
-    transition = TRANSITIONS[action]
-    role = permissions.ACTION_ROLES[action]
+    role = action_role(action)
     if not permissions.has_role(by, role):
-        raise NotAllowed(f"Only a {role} can {transition.label[0].lower()}{transition.label[1:]}.")
+        label = next(row.verb for row in TRANSITION_TABLE if row.name == action)
+        raise NotAllowed(f"Only {permissions.article(role)} can {label}.")
     claim = _locked(claim)
     _check_version(claim, version)
-    if claim.status != transition.source:
+    row = transition(action, claim.status)
+    if row is None or (action == "reopen" and claim.correction_of_id):
+        sources = [r.source.label.lower() for r in TRANSITION_TABLE if r.name == action]
+        label = next(r.label for r in TRANSITION_TABLE if r.name == action)
         raise NotApplicable(
-            f"“{transition.label}” does not apply: the claim is "
-            f"{claim.get_status_display().lower()}, not {transition.source.label.lower()}."
+            f"“{label}” does not apply: the claim is "
+            f"{claim.get_status_display().lower()}, not {' or '.join(sources)}."
         )
-    reason = permissions.denial(by, action, claim)
+    reason = permissions.denial(by, row, claim)
     if reason:
         raise NotAllowed(reason)
-    if transition.comment_required and not comment.strip():
+    if row.comment_required and not comment.strip():
         raise Invalid(
-            f"“{transition.label}” needs a comment saying why.",
+            f"“{row.label}” needs a comment saying why.",
             {"comment": ["This field is required."]},
         )
     return claim
@@ -542,13 +638,14 @@ def _move(
     extra: list[str] = (),
     changes: dict[str, list[Any]] | None = None,
 ) -> Claim:
+    row = transition(action, claim.status)
     source = claim.status
-    claim.status = TRANSITIONS[action].target
+    claim.status = row.target
     _bump(claim, ["status", *extra])
     _record(
         claim,
         by=by,
-        action=EVENT_FOR_ACTION[action],
+        action=row.event,
         changes={"status": [source, claim.status], **(changes or {})},
         comment=comment.strip(),
         from_status=source,
@@ -624,8 +721,12 @@ def _publish_correction(copy: Claim, *, by, comment: str) -> Claim:
         if field in changes:
             setattr(original, field, getattr(copy, field))
     if "evidence" in changes:
+        # The copy keeps its own sources, as its record of what it proposed.
         original.evidence.all().delete()
-        copy.evidence.update(claim=original)
+        Evidence.objects.bulk_create(
+            Evidence(claim=original, added_by=e.added_by, **e.as_dict())
+            for e in copy.evidence.all()
+        )
     original.reviewed_by = by
     original.verdict_changed_by = copy.verdict_changed_by
     _bump(original, [*EDITABLE_FIELDS, "reviewed_by", "verdict_changed_by"])
@@ -636,10 +737,19 @@ def _publish_correction(copy: Claim, *, by, comment: str) -> Claim:
         corrected_by=copy.submitted_by,
         approved_by=by,
     )
-    # The working copy's history becomes part of the published claim's, at
-    # the version the correction produced: the copy's own version numbers mean
-    # nothing on the published claim, and stale-edit checks compare versions.
-    copy.events.update(claim=original, version=original.version)
+    # The copy stays, superseded, with its own events: history is never
+    # moved between claims. The published claim's timeline shows both.
+    source = copy.status
+    copy.status = Status.SUPERSEDED
+    _bump(copy, ["status", "reviewed_by"])
+    _record(
+        copy,
+        by=by,
+        action=Action.APPROVED,
+        changes={"status": [source, copy.status]},
+        comment=comment.strip(),
+        from_status=source,
+    )
     _record(
         original,
         by=by,
@@ -647,7 +757,6 @@ def _publish_correction(copy: Claim, *, by, comment: str) -> Claim:
         changes=changes,
         comment=copy.correction_note,
     )
-    copy.delete()
     _feed(original, ChangeEntry.Action.CORRECTED)
     return original
 
@@ -671,17 +780,10 @@ def dismiss(claim: Claim, *, by, version: int | None = None, comment: str = "") 
 
 def _abandon_correction(copy: Claim, *, by, comment: str) -> Claim:
     """Dismissing a correction's working copy drops it: the published claim
-    stays as it is, keeps the copy's history, and can be corrected again."""
+    stays as it is and can be corrected again; the copy stays dismissed,
+    with its history, which the published claim's timeline shows."""
     original = _locked(copy.correction_of)
-    copy.events.update(claim=original, version=original.version)
-    _record(
-        original,
-        by=by,
-        action=Action.DISMISSED,
-        changes={"correction": [copy.pk, None]},
-        comment=comment.strip(),
-    )
-    copy.delete()
+    _move(copy, "dismiss", by=by, comment=comment)
     return original
 
 
@@ -730,8 +832,6 @@ def start_correction(claim: Claim, *, by, version: int | None = None, comment: s
         correction_of=claim,
         correction_note=comment.strip(),
         created_by=by,
-        # Whoever opens a correction shapes it: four eyes keep them from approving it.
-        verdict_changed_by=by,
     )
     copy.save()
     Evidence.objects.bulk_create(
@@ -788,7 +888,7 @@ def perform(
         step = ACTIONS[action]
     except KeyError:
         raise Invalid(
-            f"Unknown action {action!r}; expected one of: {', '.join(ACTIONS)}.",
+            f"Unknown action {action!r}; expected one of: {', '.join(ACTION_NAMES)}.",
             {"action": ["Unknown action."]},
         ) from None
     return step(claim, by=by, version=version, comment=comment)

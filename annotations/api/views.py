@@ -450,7 +450,8 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         result = workflow.perform(
             data["action"], claim, by=request.user, version=version, comment=data["comment"]
         )
-        if data["action"] == "start_correction":
+        if result.pk != claim.pk and result.correction_of_id == claim.pk:
+            # A new working copy (start_correction).
             location = request.build_absolute_uri(reverse("api:claim-detail", args=[result.pk]))
             return self._claim_response(result, status_code=201, Location=location)
         return self._claim_response(result)
@@ -464,7 +465,7 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request: Request, pk: str) -> Response:
         claim = self.get_object()
-        events = claim.events.select_related("actor").order_by("created_at", "id")
+        events = workflow.history(claim).select_related("actor")
         return Response(serializers.EventSerializer(events, many=True).data)
 
 

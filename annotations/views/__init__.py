@@ -1,3 +1,4 @@
 """Views, one module per topic: articles (list, reader, import), claims
-(marking and editing), review (verdicts, evidence, workflow, queues) and
-public (the read-only fact-check pages)."""
+(everything the claim panel posts), dashboard (the queues) and public (the
+read-only fact-check pages). ``panel`` builds and renders the claim panel
+for all of them; no view module imports another."""

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from annotations import importers, reader, workflow
-from annotations.forms import ArticleSearchForm, ClaimForm, ImportForm
+from annotations import importers
+from annotations.forms import ArticleSearchForm, ImportForm
 from annotations.models import Article, Claim
-from annotations.views import review
-from annotations.views.common import editor_required, wants_partial
+from annotations.views import panel
+from annotations.views.common import wants_partial, workspace_view
 
 PAGE_SIZE = 20
 
@@ -52,9 +50,7 @@ def _list_context(request: HttpRequest, import_form: ImportForm | None = None) -
     }
 
 
-@require_GET
-@login_required
-@editor_required
+@workspace_view("GET")
 def article_list(request: HttpRequest) -> HttpResponse:
     template = "annotations/article_list.html"
     if wants_partial(request):
@@ -62,9 +58,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, _list_context(request))
 
 
-@require_POST
-@login_required
-@editor_required
+@workspace_view("POST")
 def article_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     result = None
@@ -97,72 +91,18 @@ def article_import(request: HttpRequest) -> HttpResponse:
     return redirect(article)
 
 
-def panel_context(request: HttpRequest, claim: Claim | None, **extra) -> dict:
-    """Everything claim_panel.html and the review part it includes need."""
-    context: dict = {"claim": claim, "user": request.user}
-    if claim is not None:
-        context.update(
-            form=ClaimForm.for_claim(claim),
-            version=claim.version,
-            editable=claim.status_enum.is_editable,
-            deletable=workflow.is_deletable(claim),
-        )
-        # The review part: verdict, evidence, the workflow actions, history.
-        context.update(review.panel_context(request, claim))
-    context.update(extra)
-    return context
-
-
-def panel_claim(article_pk: int, claim_pk: int) -> Claim:
-    """The claim the panel shows, with what the review part reads."""
-    return get_object_or_404(
-        Claim.objects.select_related("article", "rating").prefetch_related("evidence"),
-        pk=claim_pk,
-        article_id=article_pk,
-    )
-
-
-def reader_context(request: HttpRequest, article: Article) -> dict:
-    claims = list(
-        article.claims.in_reading_order().only(
-            "id", "article_id", "start", "end", "quote", "claimant", "claim_text", "status"
-        )
-    )
-    for claim in claims:
-        claim.excerpt = reader.excerpt(claim.quote)
-    return {
-        "article": article,
-        "claims": claims,
-        "paragraphs": reader.build(article.body, claims),
-        "statuses": Claim.Status,
-    }
-
-
-def render_reader(
-    request: HttpRequest,
-    article: Article,
-    claim: Claim | None = None,
-    *,
-    status: int = 200,
-    **panel,
-) -> HttpResponse:
-    context = reader_context(request, article)
-    context.update(panel_context(request, claim, **panel))
-    return render(request, "annotations/article_detail.html", context, status=status)
-
-
-@require_GET
-@login_required
-@editor_required
+@workspace_view("GET")
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     if wants_partial(request):
         # The reader refreshes its body and claim list after a change.
         return render(
-            request, "annotations/article_detail.html#reader", reader_context(request, article)
+            request,
+            "annotations/article_detail.html#reader",
+            panel.reader_context(request, article),
         )
     claim = None
     claim_id = request.GET.get("claim", "")
     if claim_id.isdigit():
-        claim = panel_claim(article.pk, int(claim_id))
-    return render_reader(request, article, claim)
+        claim = panel.load(int(claim_id), article.pk)
+    return panel.render_reader(request, article, claim)

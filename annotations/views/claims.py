@@ -1,35 +1,50 @@
-"""Marking and editing claims in the reader. Every change goes through
-``annotations.workflow``; these views only translate HTTP to it and back."""
+"""Marking, editing and moving claims: the claim fields, the verdict, the
+evidence, the workflow steps, comments and history. Every change goes
+through ``annotations.workflow``; every answer through ``views.panel``."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import push_url, reswap, retarget, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
 from annotations import anchoring, attribution, workflow
-from annotations.forms import ClaimForm, MarkForm, VersionForm
-from annotations.models import Article, Claim
-from annotations.views.articles import panel_claim, panel_context, render_reader
-from annotations.views.common import editor_required, wants_partial
+from annotations.forms import (
+    ClaimForm,
+    CommentForm,
+    EvidenceForm,
+    MarkForm,
+    TransitionForm,
+    VerdictForm,
+    VersionedForm,
+)
+from annotations.models import Article, Claim, Evidence, Rating
+from annotations.views import panel
+from annotations.views.common import wants_partial, workspace_view
 
-PANEL = "annotations/claim_panel.html"
 
-
-def _changed(response: HttpResponse, claim_id: int) -> HttpResponse:
-    return trigger_client_event(response, "claimChanged", {"id": claim_id})
-
-
-def _panel(
-    request: HttpRequest, claim: Claim | None, *, status: int = 200, **extra
+def _save(
+    request: HttpRequest,
+    claim: Claim,
+    key: str,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], Any],
 ) -> HttpResponse:
-    """The panel alone for htmx, the reader around it otherwise."""
-    if wants_partial(request):
-        return render(request, PANEL, panel_context(request, claim, **extra), status=status)
-    article = claim.article if claim else extra.pop("article")
-    return render_reader(request, article, claim, status=status, **extra)
+    """Validate ``form``, run ``write`` with its data, answer with the panel."""
+    if not form.is_valid():
+        return panel.invalid(request, claim, key, form)
+    try:
+        write(form.cleaned_data)
+    except workflow.WorkflowError as error:
+        return panel.refused(request, claim, error, form=key, bound=form)
+    return panel.saved(request, claim)
+
+
+# --- marking ---------------------------------------------------------------------
 
 
 def _selection(body: str, start: int, end: int, quote: str) -> tuple[int, int, str]:
@@ -48,12 +63,10 @@ def _mark_failed(request: HttpRequest, article: Article, message: str, status: i
             request, "annotations/claim_mark_error.html", {"message": message}, status=status
         )
         return reswap(retarget(response, "#mark-status"), "innerHTML")
-    return render_reader(request, article, None, status=status, mark_error=message)
+    return panel.render_reader(request, article, None, status=status, mark_error=message)
 
 
-@require_POST
-@login_required
-@editor_required
+@workspace_view("POST")
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     form = MarkForm(request.POST)
@@ -75,76 +88,169 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
             article, by=request.user, start=start, end=end, quote=quote, claimant=claimant
         )
     except workflow.WorkflowError as error:
-        status = 422 if isinstance(error, workflow.Invalid) else error.status_code
-        return _mark_failed(request, article, error.message, status)
+        return _mark_failed(request, article, error.message, panel.status_for(error))
     if not wants_partial(request):
         return redirect(claim)
-    claim = panel_claim(article.pk, claim.pk)
-    response = render(request, PANEL, panel_context(request, claim), status=201)
-    return _changed(push_url(response, claim.get_absolute_url()), claim.pk)
+    response = panel.show(request, panel.load(claim.pk), status=201)
+    return panel.changed(push_url(response, claim.get_absolute_url()), claim.pk)
 
 
-@require_GET
-@login_required
-@editor_required
+# --- the claim fields ------------------------------------------------------------
+
+
+@workspace_view("GET")
 def claim_detail(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
-    return _panel(request, panel_claim(pk, claim_pk))
+    return panel.show(request, panel.load(claim_pk, pk))
 
 
-@require_POST
-@login_required
-@editor_required
+@workspace_view("POST")
 def claim_update(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
-    claim = panel_claim(pk, claim_pk)
-    form = ClaimForm(request.POST)
+    claim = panel.load(claim_pk, pk)
+    return _save(
+        request,
+        claim,
+        "claim",
+        ClaimForm(request.POST),
+        lambda data: workflow.update(
+            claim,
+            by=request.user,
+            version=data["version"],
+            claim_text=data["claim_text"],
+            claimant=data["claimant"],
+        ),
+    )
+
+
+@workspace_view("POST")
+def claim_delete(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
+    claim = panel.load(claim_pk, pk)
+    article = claim.article
+    form = VersionedForm(request.POST)
     if not form.is_valid():
-        return _panel(request, claim, status=422, form=form)
+        refusal = panel.Refusal("delete", message="The form was incomplete; reload and try again.")
+        return panel.show(request, claim, status=422, refusal=refusal)
     try:
-        claim = workflow.update(
+        workflow.delete(claim, by=request.user, version=form.cleaned_data["version"])
+    except workflow.WorkflowError as error:
+        return panel.refused(request, claim, error, form="delete")
+    if not wants_partial(request):
+        return redirect(article)
+    response = panel.show(request, None, article=article, deleted=True)
+    return panel.changed(push_url(response, article.get_absolute_url()), claim_pk)
+
+
+# --- verdict and evidence --------------------------------------------------------
+
+
+@workspace_view("POST")
+def claim_verdict(request: HttpRequest, claim_pk: int) -> HttpResponse:
+    claim = panel.load(claim_pk)
+    return _save(
+        request,
+        claim,
+        "verdict",
+        VerdictForm(request.POST, auto_id="id_verdict_%s"),
+        lambda data: workflow.update(
+            claim,
+            by=request.user,
+            version=data["version"],
+            rating=data["rating"],
+            summary=data["summary"],
+            rationale=data["rationale"],
+        ),
+    )
+
+
+def _evidence_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "version"}
+
+
+@workspace_view("POST")
+def evidence_create(request: HttpRequest, claim_pk: int) -> HttpResponse:
+    claim = panel.load(claim_pk)
+    return _save(
+        request,
+        claim,
+        "evidence-new",
+        EvidenceForm(request.POST, auto_id="id_new_evidence_%s"),
+        lambda data: workflow.add_evidence(
+            claim, by=request.user, version=data["version"], **_evidence_fields(data)
+        ),
+    )
+
+
+@workspace_view("POST")
+def evidence_update(request: HttpRequest, claim_pk: int, evidence_pk: int) -> HttpResponse:
+    claim = panel.load(claim_pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, claim=claim)
+    return _save(
+        request,
+        claim,
+        f"evidence-{evidence.pk}",
+        EvidenceForm(request.POST, auto_id=f"id_evidence{evidence.pk}_%s"),
+        lambda data: workflow.change_evidence(
+            evidence, by=request.user, version=data["version"], **_evidence_fields(data)
+        ),
+    )
+
+
+@workspace_view("POST")
+def evidence_delete(request: HttpRequest, claim_pk: int, evidence_pk: int) -> HttpResponse:
+    claim = panel.load(claim_pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, claim=claim)
+    try:
+        workflow.remove_evidence(evidence, by=request.user, version=request.POST.get("version"))
+    except workflow.WorkflowError as error:
+        return panel.refused(request, claim, error, form=f"evidence-{evidence.pk}")
+    return panel.saved(request, claim)
+
+
+# --- workflow steps, comments, history -------------------------------------------
+
+
+@workspace_view("POST")
+def claim_transition(request: HttpRequest, claim_pk: int, action: str) -> HttpResponse:
+    claim = panel.load(claim_pk)
+    key = f"action-{action}"
+    form = TransitionForm(request.POST, auto_id=f"id_{action}_%s")
+    if not form.is_valid():
+        return panel.invalid(request, claim, key, form)
+    try:
+        result = workflow.perform(
+            action,
             claim,
             by=request.user,
             version=form.cleaned_data["version"],
-            claim_text=form.cleaned_data["claim_text"],
-            claimant=form.cleaned_data["claimant"],
+            comment=form.cleaned_data["comment"],
         )
-    except workflow.StaleVersion as error:
-        # The editor's values stay in the form, over the current version, so
-        # saving again applies them on top of the other person's change.
-        current = panel_claim(pk, claim_pk)
-        return _panel(request, current, status=409, form=form, version=current.version, stale=error)
-    except workflow.Invalid as error:
-        for field, messages in error.errors.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-        if not error.errors:
-            form.add_error(None, error.message)
-        return _panel(request, claim, status=422, form=form)
     except workflow.WorkflowError as error:
-        return _panel(request, claim, status=error.status_code, form=form, error=error.message)
-    if not wants_partial(request):
-        return redirect(claim)
-    return _changed(_panel(request, panel_claim(pk, claim.pk)), claim.pk)
+        return panel.refused(request, claim, error, form=key, bound=form)
+    if result.pk != claim.pk:
+        # Starting a correction opens its working copy; approving or dropping
+        # one lands on the published claim: go to that claim's page.
+        if wants_partial(request):
+            return HttpResponseClientRedirect(result.get_absolute_url())
+        return redirect(result.get_absolute_url())
+    return panel.saved(request, result)
 
 
-@require_POST
-@login_required
-@editor_required
-def claim_delete(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
-    claim = panel_claim(pk, claim_pk)
-    article = claim.article
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _panel(
-            request, claim, status=422, error="The form was incomplete; reload and try again."
-        )
-    try:
-        workflow.delete(claim, by=request.user, version=form.cleaned_data["version"])
-    except workflow.StaleVersion as error:
-        current = panel_claim(pk, claim_pk)
-        return _panel(request, current, status=409, stale=error)
-    except workflow.WorkflowError as error:
-        return _panel(request, claim, status=error.status_code, error=error.message)
-    if not wants_partial(request):
-        return redirect(article)
-    response = _panel(request, None, deleted=True)
-    return _changed(push_url(response, article.get_absolute_url()), claim_pk)
+@workspace_view("POST")
+def claim_comment(request: HttpRequest, claim_pk: int) -> HttpResponse:
+    claim = panel.load(claim_pk)
+    return _save(
+        request,
+        claim,
+        "comment",
+        CommentForm(request.POST, auto_id="id_comment_%s"),
+        lambda data: workflow.comment(claim, by=request.user, text=data["comment"]),
+    )
+
+
+@workspace_view("GET")
+def claim_history(request: HttpRequest, claim_pk: int) -> HttpResponse:
+    claim = panel.load(claim_pk)
+    events = workflow.history(claim).select_related("actor")
+    data = {"claim": claim, "history": panel.history_rows(events, Rating.objects.all(), claim)}
+    if wants_partial(request):
+        return render(request, "annotations/_review_history.html", data)
+    return render(request, "annotations/_review_history_page.html", data)

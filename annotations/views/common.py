@@ -3,13 +3,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
 
 from annotations import permissions
 
+View = Callable[..., HttpResponse]
 
-def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+
+def editor_required(view: View) -> View:
     """Refuse with 403 unless the user is an editor or reviewer (use after
     ``login_required``)."""
 
@@ -20,6 +24,15 @@ def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def workspace_view(*methods: str) -> Callable[[View], View]:
+    """A view of the workspace: only ``methods``, logged in, editor or reviewer."""
+
+    def decorate(view: View) -> View:
+        return require_http_methods(list(methods))(login_required(editor_required(view)))
+
+    return decorate
 
 
 def wants_partial(request: HttpRequest) -> bool:
