@@ -24,6 +24,12 @@ DEMO_PASSWORD = "factcheck-demo"
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Tests make many accounts; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Put back the rows the data migrations made (ratings, roles, the feed
     counter): a transactional test flushes every table when it ends."""

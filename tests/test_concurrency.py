@@ -24,11 +24,6 @@ from tests.conftest import in_thread, ready_for_review
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def together(*calls: Callable) -> list:
     """Run the calls at the same moment, one thread (and connection) each."""
     start = threading.Barrier(len(calls))

@@ -18,11 +18,6 @@ from tests.conftest import published_claim, ready_for_review
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 HOSTILE = 'Bad </script><script>alert("x")</script> & <b>bold</b> \u2028 end'
 
 

@@ -6,18 +6,12 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from annotations import permissions, workflow
+from annotations import workflow
 from annotations.models import ChangeEntry, Claim, ClaimEvent, Correction, Evidence
 from tests import factories
 from tests.conftest import ready_for_review
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Every test makes several accounts; the real hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 Status = Claim.Status
@@ -26,7 +20,37 @@ CAN = {
     "anonymous": set(),
     "outsider": set(),
     "editor": {"submit", "dismiss", "reopen", "start_correction"},
-    "reviewer": set(workflow.TRANSITIONS),
+    "reviewer": set(workflow.ACTION_NAMES),
+}
+RANK = {"anonymous": 0, "outsider": 0, "editor": 1, "reviewer": 2}
+# Written out by hand, as the issue states the workflow: (action, from) -> who.
+NEEDS = {
+    ("submit", "draft"): "editor",
+    ("approve", "in_review"): "reviewer",
+    ("request_changes", "in_review"): "reviewer",
+    ("dismiss", "draft"): "editor",
+    ("dismiss", "in_review"): "reviewer",
+    ("reopen", "dismissed"): "editor",
+    ("retract", "published"): "reviewer",
+    ("start_correction", "published"): "editor",
+}
+TARGET = {
+    "submit": "in_review",
+    "approve": "published",
+    "request_changes": "draft",
+    "dismiss": "dismissed",
+    "reopen": "draft",
+    "retract": "retracted",
+    "start_correction": "published",
+}
+EVENT = {
+    "submit": "submitted",
+    "approve": "approved",
+    "request_changes": "changes_requested",
+    "dismiss": "dismissed",
+    "reopen": "reopened",
+    "retract": "retracted",
+    "start_correction": "correction_started",
 }
 
 
@@ -47,6 +71,15 @@ def people(db):
 def claim_in(status: str, people) -> Claim:
     author, approver = people["author"], people["approver"]
     claim = ready_for_review(factories.ClaimFactory(created_by=author), by=author)
+    if status == Status.SUPERSEDED:
+        original = claim_in(Status.PUBLISHED, people)
+        copy = workflow.start_correction(
+            original, by=author, version=original.version, comment="Fix."
+        )
+        copy = workflow.update(copy, by=author, version=copy.version, summary="Fixed.")
+        copy = workflow.submit(copy, by=author, version=copy.version)
+        workflow.approve(copy, by=approver, version=copy.version)
+        return Claim.objects.get(pk=copy.pk)
     if status == Status.DISMISSED:
         return workflow.dismiss(claim, by=author, version=claim.version, comment="Opinion.")
     if status == Status.DRAFT:
@@ -71,17 +104,18 @@ def snapshot() -> tuple:
 
 
 @pytest.mark.parametrize("status", Status.values)
-@pytest.mark.parametrize("action", list(workflow.TRANSITIONS))
+@pytest.mark.parametrize("action", list(workflow.ACTION_NAMES))
 @pytest.mark.parametrize("role", ROLES)
 def test_every_transition_for_every_role_and_status(role, action, status, people):
     claim = claim_in(status, people)
-    transition = workflow.TRANSITIONS[action]
-    allowed = action in CAN[role] and transition.source == status
+    needs = NEEDS.get((action, status))
     before = snapshot()
     events = claim.events.count()
 
-    if not allowed:
-        expected = workflow.NotAllowed if action not in CAN[role] else workflow.NotApplicable
+    if action not in CAN[role] or needs is None or RANK[role] < RANK[needs]:
+        expected = workflow.NotApplicable
+        if action not in CAN[role] or (needs and RANK[role] < RANK[needs]):
+            expected = workflow.NotAllowed
         with pytest.raises(expected) as refused:
             workflow.perform(action, claim, by=people[role], version=claim.version, comment="Why.")
         assert refused.value.message
@@ -90,30 +124,30 @@ def test_every_transition_for_every_role_and_status(role, action, status, people
 
     result = workflow.perform(action, claim, by=people[role], version=claim.version, comment="Why.")
     claim.refresh_from_db()
-    assert claim.status == transition.target
+    assert claim.status == TARGET[action]
     assert claim.events.count() == events + 1, "one event per step"
     event = claim.events.order_by("id").last()
-    assert event.action == workflow.EVENT_FOR_ACTION[action]
+    assert event.action == EVENT[action]
     assert event.actor == people[role]
     if action == "start_correction":
         assert result.correction_of == claim
         assert result.status == Status.DRAFT
     else:
         assert result == claim
-        assert event.changes["status"] == [transition.source.value, transition.target.value]
+        assert event.changes["status"] == [status, TARGET[action]]
         assert event.version == claim.version
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_available_actions_name_the_reason_for_each_refusal(role, people):
     claim = claim_in(Status.IN_REVIEW, people)
-    actions = {name: reason for name, _, reason in workflow.available_actions(claim, people[role])}
-    assert set(actions) == {"approve", "request_changes"}
-    for name, reason in actions.items():
-        if name in CAN[role]:
+    actions = {row.name: reason for row, reason in workflow.available_actions(claim, people[role])}
+    assert set(actions) == {"approve", "request_changes", "dismiss"}
+    for reason in actions.values():
+        if role == "reviewer":
             assert reason is None
         else:
-            assert "Only a reviewer" in reason
+            assert reason.startswith("Only a reviewer can ")
 
 
 def test_unknown_action_is_invalid_and_writes_nothing(people):
@@ -143,16 +177,33 @@ def test_reviewer_who_changed_the_verdict_cannot_approve(draft, editor, reviewer
         claim, by=reviewer, version=claim.version, rating=factories.rating("false")
     )
     claim = workflow.submit(claim, by=editor, version=claim.version)
-    with pytest.raises(workflow.NotAllowed, match="verdict, summary or evidence"):
+    with pytest.raises(workflow.NotAllowed, match="You changed this claim's verdict: "):
         workflow.approve(claim, by=reviewer, version=claim.version)
     assert workflow.approve(claim, by=other_reviewer, version=claim.version).reviewed_by == (
         other_reviewer
     )
 
 
-def test_editing_only_the_claim_text_does_not_bar_a_reviewer(draft, editor, reviewer):
+def test_changing_the_claim_text_or_claimant_bars_a_reviewer(draft, editor, reviewer):
     claim = ready_for_review(draft, by=editor)
-    claim = workflow.update(claim, by=reviewer, version=claim.version, claim_text="Reworded.")
+    claim = workflow.update(
+        claim, by=reviewer, version=claim.version, claim_text="Reworded.", claimant="Another"
+    )
+    claim = workflow.submit(claim, by=editor, version=claim.version)
+    before = snapshot()
+    with pytest.raises(workflow.NotAllowed) as refused:
+        workflow.approve(claim, by=reviewer, version=claim.version)
+    assert refused.value.message == (
+        "You changed this claim's claim text and claimant: a second person must approve it."
+    )
+    assert snapshot() == before
+
+
+def test_commenting_and_requesting_changes_do_not_bar_a_reviewer(in_review, editor, reviewer):
+    workflow.comment(in_review, by=reviewer, text="Looks right.")
+    claim = workflow.request_changes(
+        in_review, by=reviewer, version=in_review.version, comment="Name the source."
+    )
     claim = workflow.submit(claim, by=editor, version=claim.version)
     assert workflow.approve(claim, by=reviewer, version=claim.version).status == "published"
 
@@ -177,7 +228,7 @@ def test_who_edited_evidence_after_a_submission_cannot_approve(
     claim = workflow.submit(claim, by=editor, version=claim.version)
     assert claim.verdict_changed_by == editor
 
-    with pytest.raises(workflow.NotAllowed, match="verdict, summary or evidence"):
+    with pytest.raises(workflow.NotAllowed, match="You changed this claim's evidence: "):
         workflow.approve(claim, by=other_reviewer, version=claim.version)
     assert workflow.approve(claim, by=reviewer, version=claim.version).status == "published"
 
@@ -225,10 +276,19 @@ def test_submit_needs_verdict_summary_and_evidence(draft, editor):
     assert Claim.objects.get(pk=claim.pk).status == "draft"
 
 
-@pytest.mark.parametrize("action", ["request_changes", "dismiss", "retract", "start_correction"])
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("request_changes", "in_review"),
+        ("dismiss", "draft"),
+        ("dismiss", "in_review"),
+        ("retract", "published"),
+        ("start_correction", "published"),
+    ],
+)
 @pytest.mark.parametrize("comment", ["", "   "])
-def test_steps_that_need_a_comment_refuse_without_one(action, comment, people):
-    claim = claim_in(workflow.TRANSITIONS[action].source, people)
+def test_steps_that_need_a_comment_refuse_without_one(action, status, comment, people):
+    claim = claim_in(status, people)
     before = snapshot()
     with pytest.raises(workflow.Invalid) as refused:
         workflow.perform(
@@ -389,33 +449,62 @@ def test_correction_replaces_the_published_version_through_four_eyes(
     published.refresh_from_db()
     assert published.summary == "It fell by 2.1 points."
     assert published.evidence.count() == 2
-    assert not Claim.objects.filter(pk=copy.pk).exists()
+    copy.refresh_from_db()
+    assert copy.status == "superseded" and copy.evidence.count() == 2
     correction = published.corrections.get()
     assert correction.note == "The rate was 2.1%, not 2%."
     assert correction.changes["summary"] == ["It fell by 2.1%.", "It fell by 2.1 points."]
     assert len(correction.changes["evidence"][1]) == 2
     assert correction.corrected_by == other_editor and correction.approved_by == reviewer
     assert published.changes.order_by("cursor").last().action == "corrected"
-    # The working copy's steps join the published claim's history, once each.
-    actions = list(published.events.order_by("id").values_list("action", flat=True))
-    assert actions[-5:] == [
+    # The working copy keeps its own events; the published claim's timeline
+    # shows them, once each, and nothing was moved between claims.
+    assert list(copy.events.values_list("action", flat=True)) == [
+        "edited",
+        "evidence_added",
+        "submitted",
+        "approved",
+    ]
+    actions = list(workflow.history(published).values_list("action", flat=True))
+    assert actions[-6:] == [
         "correction_started",
         "edited",
         "evidence_added",
         "submitted",
+        "approved",
         "correction_published",
     ]
     assert actions.count("correction_started") == 1
 
 
-def test_who_opened_a_correction_cannot_approve_it(published, reviewer, other_reviewer, editor):
+def test_a_reviewer_who_opened_a_correction_approves_the_editors_copy(published, reviewer, editor):
+    """A desk of one editor and one reviewer finishes a correction whoever
+    opened it: opening one with a note is not a content change."""
     copy = workflow.start_correction(
-        published, by=other_reviewer, version=published.version, comment="Typo."
+        published, by=reviewer, version=published.version, comment="Typo."
     )
     copy = workflow.update(copy, by=editor, version=copy.version, summary="Fixed.")
     copy = workflow.submit(copy, by=editor, version=copy.version)
-    with pytest.raises(workflow.NotAllowed):
-        workflow.approve(copy, by=other_reviewer, version=copy.version)
+    assert workflow.approve(copy, by=reviewer, version=copy.version) == published
+
+
+def test_a_correction_opened_by_the_editor_is_approved_by_the_reviewer(published, reviewer, editor):
+    copy = workflow.start_correction(
+        published, by=editor, version=published.version, comment="Typo."
+    )
+    copy = workflow.update(copy, by=editor, version=copy.version, summary="Fixed.")
+    copy = workflow.submit(copy, by=editor, version=copy.version)
+    assert workflow.approve(copy, by=reviewer, version=copy.version) == published
+
+
+def test_who_changed_a_corrections_content_cannot_approve_it(published, reviewer, editor):
+    copy = workflow.start_correction(
+        published, by=editor, version=published.version, comment="Typo."
+    )
+    copy = workflow.update(copy, by=reviewer, version=copy.version, rationale="Better reasons.")
+    copy = workflow.submit(copy, by=editor, version=copy.version)
+    with pytest.raises(workflow.NotAllowed, match="You changed this claim's rationale: "):
+        workflow.approve(copy, by=reviewer, version=copy.version)
     third = factories.ReviewerFactory()
     assert workflow.approve(copy, by=third, version=copy.version) == published
 
@@ -433,11 +522,13 @@ def test_dismissing_a_correction_drops_it_and_allows_another(published, editor, 
     copy = workflow.update(copy, by=editor, version=copy.version, summary="Maybe.")
     result = workflow.dismiss(copy, by=editor, version=copy.version, comment="Not needed.")
     assert result == published
-    assert not Claim.objects.filter(pk=copy.pk).exists()
+    copy.refresh_from_db()
+    assert copy.status == "dismissed" and copy.events.count() == 2
     published.refresh_from_db()
     assert published.status == "published" and published.summary == "It fell by 2.1%."
-    last = published.events.order_by("id").last()
+    last = workflow.history(published).last()
     assert last.action == "dismissed" and last.comment == "Not needed."
+    assert last.claim == copy
     again = workflow.start_correction(
         published, by=other_editor, version=published.version, comment="Second try."
     )
@@ -587,5 +678,5 @@ def test_publishing_and_retracting_feed_the_changes_log(in_review, reviewer):
     assert cursors == list(range(1, len(cursors) + 1))
 
 
-def test_permissions_and_workflow_agree_on_roles():
-    assert set(permissions.ACTION_ROLES) == set(workflow.TRANSITIONS) == set(workflow.ACTIONS)
+def test_every_action_of_the_table_has_its_step():
+    assert set(workflow.ACTIONS) == set(workflow.ACTION_NAMES)

@@ -24,12 +24,6 @@ QUOTES = (
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Many accounts are made here; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def quiet_throttling(monkeypatch):
     # The rates are read once into the throttle class; raise them in place.
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "100000/min")
