@@ -442,7 +442,14 @@ def test_articles_list_public_ones_with_counts(anon, editor_api, editor, reviewe
     editors = editor_api.get("/api/v1/articles/").json()["results"]
     assert {a["id"] for a in editors} == {public.pk, private.pk}
     counts = next(a for a in editors if a["id"] == public.pk)["counts"]
-    assert counts == {"draft": 1, "in_review": 0, "published": 1, "dismissed": 0, "retracted": 0}
+    assert counts == {
+        "draft": 1,
+        "in_review": 0,
+        "published": 1,
+        "dismissed": 0,
+        "retracted": 0,
+        "superseded": 0,
+    }
 
 
 def test_article_list_query_count_is_constant(

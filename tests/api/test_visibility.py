@@ -65,6 +65,12 @@ def every_status(editor, other_editor, reviewer):
         review_copy, by=other_editor, version=review_copy.version, summary="Draft fix."
     )
     review_copy = workflow.submit(review_copy, by=other_editor)
+    third = workflow.approve(workflow.submit(claim(2, two), by=editor), by=reviewer)
+    applied = workflow.start_correction(third, by=other_editor, comment="Applied fix.")
+    applied = workflow.update(applied, by=other_editor, version=applied.version, summary="Fixed.")
+    applied = workflow.submit(applied, by=other_editor)
+    workflow.approve(applied, by=reviewer)
+    applied.refresh_from_db()
     claims = {
         "draft": draft,
         "in_review": in_review,
@@ -74,13 +80,22 @@ def every_status(editor, other_editor, reviewer):
         "correction_draft": copy,
         "correction_in_review": review_copy,
         "published_second": second,
+        "published_third": third,
+        "correction_superseded": applied,
     }
     assert {c.status for c in claims.values()} == set(Claim.Status.values)
-    assert ClaimEvent.objects.filter(comment=SECRET_COMMENT).count() == 6
+    assert ClaimEvent.objects.filter(comment=SECRET_COMMENT).count() == 7
     return claims
 
 
-HIDDEN = ("draft", "in_review", "dismissed", "correction_draft", "correction_in_review")
+HIDDEN = (
+    "draft",
+    "in_review",
+    "dismissed",
+    "correction_draft",
+    "correction_in_review",
+    "correction_superseded",
+)
 
 
 def content(response) -> str:
@@ -93,7 +108,10 @@ def content(response) -> str:
 def test_only_published_and_retracted_claims_are_ever_public(request, caller, every_status):
     client = request.getfixturevalue(caller)
     claims = every_status
-    public = {claims["published"].pk, claims["published_second"].pk, claims["retracted"].pk}
+    public = {
+        claims[name].pk
+        for name in ("published", "published_second", "published_third", "retracted")
+    }
     hidden = {claims[name].pk for name in HIDDEN}
     seen_texts: list[str] = []
 
