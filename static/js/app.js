@@ -1,6 +1,8 @@
 // The reader's behaviour: turn a text selection in the article body into a
 // claim, link highlights with the claim list, and move between claims with
-// j/k. Loaded as a module; no inline scripts or handlers (the CSP forbids them).
+// j/k; and the claim panel's: nothing typed is lost when it re-renders,
+// feedback is brought into view. Loaded as a module; no inline scripts or
+// handlers (the CSP forbids them).
 
 const BODY = "article-body";
 
@@ -136,16 +138,150 @@ function onKeyDown(event) {
   openClaim(links[next].dataset.claimId, { focus: true });
 }
 
+// --- the claim panel ------------------------------------------------------
+// Every form in the panel answers with the whole panel. What the person typed
+// in the other forms (or in the same one, when it was refused) is carried
+// over into the new panel; a second submission while one is under way waits
+// for it and then goes out from the new panel, with its fresh version.
+
+const PANEL = "claim-panel";
+let carried = null;
+let panelBusy = false;
+let deferred = null;
+
+function panelForms(panel) {
+  return [...panel.querySelectorAll("form[aria-label]")];
+}
+
+function isDirty(field) {
+  if (!field.name || field.type === "hidden" || field.disabled) return false;
+  if (field instanceof HTMLSelectElement) {
+    return [...field.options].some((option) => option.selected !== option.defaultSelected);
+  }
+  if (field.type === "checkbox" || field.type === "radio") {
+    return field.checked !== field.defaultChecked;
+  }
+  return "defaultValue" in field && field.value !== field.defaultValue;
+}
+
+function typedValues(panel) {
+  const values = [];
+  for (const form of panelForms(panel)) {
+    for (const field of form.elements) {
+      if (isDirty(field)) {
+        values.push({ form: form.getAttribute("aria-label"), name: field.name, value: field.value });
+      }
+    }
+  }
+  return values;
+}
+
+function hasUnsaved() {
+  const panel = document.getElementById(PANEL);
+  return Boolean(panel) && typedValues(panel).length > 0;
+}
+
+function inPanel(element) {
+  return Boolean(element?.closest?.(`#${PANEL}`));
+}
+
+function onConfirm(event) {
+  const { elt, verb, target } = event.detail;
+  if (inPanel(elt) && verb !== "get" && panelBusy) {
+    // Sent from a panel that is about to be replaced: send it again from the
+    // new one, which carries this person's values and the new version.
+    event.preventDefault();
+    deferred = elt.closest("form")?.getAttribute("aria-label") || null;
+    return;
+  }
+  if (verb === "get" && target?.id === PANEL && hasUnsaved()) {
+    event.preventDefault();
+    const leave = window.confirm(
+      "This claim has changes you have not saved. Open the other claim and drop them?",
+    );
+    if (leave) event.detail.issueRequest(true);
+  }
+}
+
+function onBeforeRequest(event) {
+  if (inPanel(event.detail.elt)) panelBusy = true;
+}
+
+function onBeforeSwap(event) {
+  const target = event.detail.target;
+  if (!target || target.id !== PANEL) return;
+  const sent = event.detail.requestConfig?.elt?.closest?.("form");
+  const saved = event.detail.xhr.status < 300 && sent && inPanel(sent);
+  const label = saved ? sent.getAttribute("aria-label") : null;
+  carried = {
+    claimId: target.dataset.claimId || "",
+    // What the person just saved is in the new panel already.
+    values: typedValues(target).filter((value) => value.form !== label),
+    scroll: target.scrollTop,
+    failed: event.detail.xhr.status >= 400,
+    selected: event.detail.requestConfig?.verb === "get" || sent?.id === "mark-form",
+  };
+}
+
+function restore(panel, values) {
+  for (const value of values) {
+    const form = panelForms(panel).find((f) => f.getAttribute("aria-label") === value.form);
+    const field = form?.elements.namedItem(value.name);
+    if (!field || field.type === "hidden" || field instanceof RadioNodeList) continue;
+    field.value = value.value;
+    field.closest("details")?.setAttribute("open", "");
+  }
+}
+
+function bringIntoView(element, block) {
+  const box = element.getBoundingClientRect();
+  const inside = box.top >= 0 && box.bottom <= window.innerHeight;
+  if (!inside) element.scrollIntoView({ block });
+}
+
+function onPanelSettled(panel) {
+  const state = carried;
+  carried = null;
+  if (!state) return;
+  const same = state.claimId !== "" && state.claimId === panel.dataset.claimId;
+  if (same) {
+    restore(panel, state.values);
+    if (!state.selected) panel.scrollTop = state.scroll;
+  }
+  const alert = panel.querySelector("[role=alert]");
+  if (state.failed && alert) {
+    alert.scrollIntoView({ block: "center" });
+  } else if (state.selected) {
+    bringIntoView(panel.querySelector("h2") || panel, "start");
+  }
+  if (deferred && same) {
+    const form = panelForms(panel).find((f) => f.getAttribute("aria-label") === deferred);
+    deferred = null;
+    form?.requestSubmit();
+  }
+  deferred = null;
+}
+
+function onBeforeUnload(event) {
+  if (hasUnsaved()) event.preventDefault();
+}
+
 function onSettle(event) {
   const shown = panelClaimId();
   if (wanted === shown) wanted = null;
   const first = showSelected(wanted || shown);
-  if (event?.detail?.target?.id === "claim-panel" && first) {
-    first.scrollIntoView({ block: "nearest" });
-  }
+  const panel = document.getElementById(PANEL);
+  if (event?.detail?.target?.id !== PANEL || !panel) return;
+  // Beside the article (a sticky panel), show the claim's highlight; on a
+  // narrow screen the panel sits below the article and comes into view.
+  const beside = getComputedStyle(panel).position === "sticky";
+  if (first && beside && carried?.selected) first.scrollIntoView({ block: "nearest" });
+  onPanelSettled(panel);
 }
 
 function onAfterRequest(event) {
+  // The new panel, if any, is in place by now.
+  if (inPanel(event.detail.elt)) panelBusy = false;
   const form = document.getElementById("mark-form");
   if (!form || event.detail.elt !== form) return;
   wanted = null;
@@ -167,6 +303,10 @@ function init() {
   document.addEventListener("keydown", onKeyDown);
   document.addEventListener("htmx:afterSettle", onSettle);
   document.addEventListener("htmx:afterRequest", onAfterRequest);
+  document.addEventListener("htmx:confirm", onConfirm);
+  document.addEventListener("htmx:beforeRequest", onBeforeRequest);
+  document.addEventListener("htmx:beforeSwap", onBeforeSwap);
+  window.addEventListener("beforeunload", onBeforeUnload);
   // Pressing the button must not collapse the selection it is about.
   document.addEventListener("mousedown", (event) => {
     if (event.target.closest("#mark-button")) event.preventDefault();
