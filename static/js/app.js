@@ -146,7 +146,8 @@ function onKeyDown(event) {
 
 const PANEL = "claim-panel";
 let carried = null;
-let panelBusy = false;
+// The request sent from the panel and not answered yet, if any.
+let panelRequest = null;
 let deferred = null;
 
 function panelForms(panel) {
@@ -187,7 +188,7 @@ function inPanel(element) {
 
 function onConfirm(event) {
   const { elt, verb, target } = event.detail;
-  if (inPanel(elt) && verb !== "get" && panelBusy) {
+  if (inPanel(elt) && verb !== "get" && panelRequest) {
     // Sent from a panel that is about to be replaced: send it again from the
     // new one, which carries this person's values and the new version.
     event.preventDefault();
@@ -204,7 +205,7 @@ function onConfirm(event) {
 }
 
 function onBeforeRequest(event) {
-  if (inPanel(event.detail.elt)) panelBusy = true;
+  if (inPanel(event.detail.elt)) panelRequest = event.detail.xhr;
 }
 
 function onBeforeSwap(event) {
@@ -280,8 +281,9 @@ function onSettle(event) {
 }
 
 function onAfterRequest(event) {
-  // The new panel, if any, is in place by now.
-  if (inPanel(event.detail.elt)) panelBusy = false;
+  // The new panel, if any, is in place by now. (The element that sent it may
+  // have been swapped out, so the request itself is compared.)
+  if (event.detail.xhr === panelRequest) panelRequest = null;
   const form = document.getElementById("mark-form");
   if (!form || event.detail.elt !== form) return;
   wanted = null;

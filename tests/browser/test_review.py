@@ -11,50 +11,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from annotations.models import Claim
+from tests.browser.helpers import drag_select
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 QUOTE = "moderate cleric was elected president there"
 
-# The viewport boxes of the first and last characters of ``text`` in the body.
-CHAR_BOXES = """
-(text) => {
-  const root = document.getElementById("article-body");
-  const index = root.textContent.indexOf(text);
-  if (index < 0) return null;
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const points = [];
-  let seen = 0;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (const target of [index, index + text.length - 1]) {
-      if (target >= seen && target < seen + node.data.length) {
-        const range = document.createRange();
-        range.setStart(node, target - seen);
-        range.setEnd(node, target - seen + 1);
-        const rect = range.getClientRects()[0];
-        points.push({left: rect.left, right: rect.right, y: (rect.top + rect.bottom) / 2});
-      }
-    }
-    seen += node.data.length;
-  }
-  return points;
-}
-"""
-
-
-def drag_select(page: Page, text: str) -> None:
-    """Select ``text`` in the article body with a real mouse drag."""
-    page.locator("#article-body").scroll_into_view_if_needed()
-    first, last = page.evaluate(CHAR_BOXES, text)
-    page.mouse.move(first["left"] + 1, first["y"])
-    page.mouse.down()
-    page.mouse.move(last["right"] - 1, last["y"], steps=8)
-    page.mouse.up()
-
 
 def status_of(page: Page):
-    return page.locator("#claim-review .review-actions .badge, #claim-review > .status .badge")
+    return page.locator("#claim-review .review-actions .status .status-badge")
 
 
 def test_a_claim_goes_from_marked_to_published_only_through_a_second_person(
@@ -96,7 +62,9 @@ def test_a_claim_goes_from_marked_to_published_only_through_a_second_person(
     # The same editor cannot approve: the button says why, and the server refuses too.
     approve = page.get_by_role("button", name="Approve and publish")
     expect(approve).to_be_disabled()
-    expect(page.locator("#claim-review")).to_contain_text("Only a reviewer can approve a claim.")
+    expect(page.locator("#claim-review")).to_contain_text(
+        "Only a reviewer can approve and publish."
+    )
     csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     refused = page.request.post(
         f"{base_url}/claims/{claim.pk}/transitions/approve/",
@@ -114,6 +82,8 @@ def test_a_claim_goes_from_marked_to_published_only_through_a_second_person(
         other = context.new_page()
         login(other, "reviewer")
         other.goto(f"{base_url}{claim.get_absolute_url()}")
+        # Publishing asks first.
+        other.once("dialog", lambda dialog: dialog.accept())
         other.get_by_role("button", name="Approve and publish").click()
         expect(status_of(other)).to_have_text("Published")
         expect(other.locator(".review-verdict .rating")).to_have_text("False")
@@ -135,6 +105,7 @@ def test_a_claim_goes_from_marked_to_published_only_through_a_second_person(
         other.get_by_label("Public retraction note (required)").fill(
             "The results we cited were preliminary."
         )
+        other.once("dialog", lambda dialog: dialog.accept())
         other.get_by_role("button", name="Retract").click()
         expect(status_of(other)).to_have_text("Retracted")
         note = other.get_by_role("note", name="Retraction note")
@@ -202,6 +173,7 @@ def test_dashboard_counts_update_in_place_after_an_action(
     expect(published_count).to_have_text("0")
 
     page.locator(".queue-review").get_by_role("link", name=str(claim)).click()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Approve and publish").click()
     expect(review_count).to_have_text("0")
     expect(published_count).to_have_text("1")
