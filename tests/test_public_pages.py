@@ -136,6 +136,11 @@ def test_a_retracted_fact_check_is_shown_marked_with_its_note(published, reviewe
     html, parser = page(published)
     assert "Retracted" in html and "We misread it." in html
     assert json_ld(parser)["creativeWorkStatus"] == "Retracted"
+    # The verdict no longer stands: struck through and greyed, never a standing badge.
+    label = published.rating.label
+    assert f'withdrawn"><del><strong>{label}</strong></del>' in html
+    assert f'"><strong>{label}</strong></p>' not in html
+    assert '<span class="status-badge status-retracted">Retracted</span>' in html
 
 
 def test_corrections_are_listed(published, editor, reviewer):

@@ -516,3 +516,112 @@ def test_a_refused_plain_post_shows_the_reader_with_the_errors(client, editor, d
     assert 'id="article-body"' in response.text and 'id="claim-review"' in response.text
     assert "http:// or https://" in response.text
     assert writes() == before
+
+
+# --- feedback, context and the workflow's details ------------------------------------------
+
+
+def test_a_refusal_is_an_alert_inside_the_form_that_was_sent(client, editor, draft):
+    client.force_login(editor)
+    response = client.post(
+        url("claim_transition", draft.pk, "submit"), {"version": draft.version}, headers=HTMX
+    )
+    assert response.status_code == 409
+    form = re.search(
+        r'<form[^>]*aria-label="Submit for review".*?</form>', response.text, re.S
+    ).group(0)
+    assert '<p class="alert" role="alert">Before submitting, add a verdict' in form
+    assert response.text.count('role="alert"') == 1
+
+
+def test_the_review_panel_shows_the_claim_in_its_paragraph_and_who_submitted_it(
+    client, reviewer, editor, article
+):
+    claim = ready_for_review(
+        workflow.mark(article, by=editor, quote="unemployment fell by 3 percent"), by=editor
+    )
+    claim = workflow.submit(claim, by=editor, version=claim.version)
+    client.force_login(reviewer)
+    page = client.get(claim.get_absolute_url(), headers=HTMX).text
+    before, after = article.body[: claim.start], article.body[claim.end :]
+    passage = re.search(r'<figure class="passage">.*?</figure>', page, re.S).group(0)
+    assert f'<mark class="claim-quote">{claim.quote}</mark>' in passage
+    assert before.split("\n\n")[-1][-20:] in passage or before.endswith("\n\n")
+    assert after.split("\n\n")[0][:15] in passage
+    assert f'<a href="{claim.get_absolute_url()}">Open in the article</a>' in passage
+    assert f"Submitted by <strong>{editor.username}</strong>" in page
+    assert "waiting" in page
+
+
+def test_the_latest_change_request_tops_the_panel_and_the_editors_queue(
+    client, editor, reviewer, in_review
+):
+    claim = workflow.request_changes(
+        in_review, by=reviewer, version=in_review.version, comment="First, older note."
+    )
+    claim = workflow.submit(claim, by=editor, version=claim.version)
+    workflow.request_changes(
+        claim, by=reviewer, version=claim.version, comment="Cite the release itself."
+    )
+    client.force_login(editor)
+    page = client.get(in_review.get_absolute_url(), headers=HTMX).text
+    top = page[: page.index('class="passage"')]
+    assert "Changes requested" in top and "Cite the release itself." in top
+    assert "First, older note." not in top
+    queue = client.get(url("dashboard")).text
+    changes = re.search(r'<section class="queue queue-changes".*?</section>', queue, re.S).group(0)
+    assert "Cite the release itself." in changes and "First, older note." not in changes
+
+
+def test_a_reviewer_dismisses_a_claim_in_review_with_a_note(client, reviewer, in_review):
+    client.force_login(reviewer)
+    page = client.get(in_review.get_absolute_url(), headers=HTMX).text
+    assert 'aria-label="Dismiss"' in page and "Why it is not check-worthy (required)" in page
+    response = client.post(
+        url("claim_transition", in_review.pk, "dismiss"),
+        {"version": in_review.version, "comment": "Opinion, not a fact."},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    claim = Claim.objects.get(pk=in_review.pk)
+    assert claim.status == "dismissed"
+    assert claim.events.order_by("id").last().comment == "Opinion, not a fact."
+
+
+def test_approve_asks_first_and_looks_unlike_request_changes(client, reviewer, in_review):
+    client.force_login(reviewer)
+    page = client.get(in_review.get_absolute_url(), headers=HTMX).text
+    approve = re.search(r'<form[^>]*aria-label="Approve and publish".*?</form>', page, re.S)
+    request = re.search(r'<form[^>]*aria-label="Request changes".*?</form>', page, re.S)
+    assert 'hx-confirm="Publish this fact-check now?' in approve.group(0)
+    assert 'class="primary approve"' in approve.group(0)
+    assert 'class="secondary"' in request.group(0) and "hx-confirm" not in request.group(0)
+
+
+def test_one_status_badge_everywhere(client, reviewer, in_review):
+    client.force_login(reviewer)
+    badge = '<span class="status-badge status-in_review">In review</span>'
+    assert badge in client.get(in_review.get_absolute_url(), headers=HTMX).text
+    assert badge in client.get(url("dashboard")).text
+    assert badge in client.get(in_review.article.get_absolute_url()).text
+    assert 'class="badge' not in client.get(url("dashboard")).text
+
+
+def test_the_timeline_of_a_published_claim_shows_its_corrections_working_copy(
+    client, editor, reviewer, published
+):
+    copy = workflow.start_correction(
+        published, by=editor, version=published.version, comment="The rate."
+    )
+    copy = workflow.update(copy, by=editor, version=copy.version, summary="It fell by 2 points.")
+    copy = workflow.submit(copy, by=editor, version=copy.version)
+    workflow.approve(copy, by=reviewer, version=copy.version)
+    client.force_login(editor)
+    page = client.get(published.get_absolute_url(), headers=HTMX).text
+    timeline = page[page.index('class="review-history"') :]
+    assert timeline.count('class="event event-edited on-copy"') == 1
+    assert "correction copy v" in timeline
+    assert timeline.index("Correction started") < timeline.index("Correction published")
+    copy_page = client.get(copy.get_absolute_url(), headers=HTMX).text
+    assert '<span class="status-badge status-superseded">Superseded</span>' in copy_page
+    assert "Approve and publish" not in copy_page

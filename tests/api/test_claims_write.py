@@ -381,6 +381,32 @@ def test_history_is_for_editors(anon, consumer, editor_api, reviewer_api, publis
         assert {"actor", "changes", "comment", "version", "created_at"} <= set(events[0])
 
 
+def test_history_shows_a_corrections_working_copy_under_the_published_claim(
+    editor_api, reviewer_api, published, editor
+):
+    copy = workflow.start_correction(published, by=editor, version=published.version, comment="x")
+    workflow.update(copy, by=editor, version=copy.version, summary="Fixed.")
+    assert transition(editor_api, copy, "submit").status_code == 200
+    assert transition(reviewer_api, copy, "approve").status_code == 200
+    events = reviewer_api.get(f"/api/v1/claims/{published.pk}/history/").json()
+    assert [e["action"] for e in events][-5:] == [
+        "correction_started",
+        "edited",
+        "submitted",
+        "approved",
+        "correction_published",
+    ]
+
+
+def test_a_reviewer_dismisses_a_claim_in_review_over_the_api(reviewer_api, draft, editor):
+    claim = ready_for_review(draft, by=editor)
+    claim = workflow.submit(claim, by=editor, version=claim.version)
+    refused = transition(reviewer_api, claim, "dismiss")
+    assert error_of(refused, 400)["fields"] == {"comment": ["This field is required."]}
+    dismissed = transition(reviewer_api, claim, "dismiss", comment="Not check-worthy.")
+    assert dismissed.status_code == 200 and dismissed.json()["status"] == "dismissed"
+
+
 # --- articles --------------------------------------------------------------------
 
 
