@@ -260,7 +260,7 @@ def available_actions(claim: Claim, user, *, events=None) -> list[tuple[Transiti
     for row in TRANSITION_TABLE:
         if row.source != claim.status:
             continue
-        if row.name == "start_correction" and _has_pending_correction(claim):
+        if row.name == "start_correction" and claim.pending_correction is not None:
             continue
         if row.name == "reopen" and claim.correction_of_id:
             continue  # a dropped correction stays dropped: start a new one
