@@ -214,8 +214,16 @@ function onBeforeSwap(event) {
   const sent = event.detail.requestConfig?.elt?.closest?.("form");
   const saved = event.detail.xhr.status < 300 && sent && inPanel(sent);
   const label = saved ? sent.getAttribute("aria-label") : null;
+  const active = document.activeElement;
+  const activeForm = inPanel(active) ? active.closest("form[aria-label]") : null;
   carried = {
     claimId: target.dataset.claimId || "",
+    // Keyboard focus goes back to the same control in the new panel.
+    focus: activeForm && {
+      form: activeForm.getAttribute("aria-label"),
+      name: active.name || "",
+      text: active.tagName === "BUTTON" ? active.textContent.trim() : "",
+    },
     // What the person just saved is in the new panel already.
     values: typedValues(target).filter((value) => value.form !== label),
     scroll: target.scrollTop,
@@ -248,6 +256,15 @@ function onPanelSettled(panel) {
   if (same) {
     restore(panel, state.values);
     if (!state.selected) panel.scrollTop = state.scroll;
+  }
+  if (same && state.focus) {
+    const form = panelForms(panel).find((f) => f.getAttribute("aria-label") === state.focus.form);
+    const control = [...(form?.elements || [])].find((element) =>
+      state.focus.text
+        ? element.tagName === "BUTTON" && element.textContent.trim() === state.focus.text
+        : element.name === state.focus.name,
+    );
+    control?.focus({ preventScroll: true });
   }
   const alert = panel.querySelector("[role=alert]");
   if (state.failed && alert) {

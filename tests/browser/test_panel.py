@@ -300,3 +300,17 @@ def test_the_reviewer_sees_the_claim_in_its_sentence_with_who_submitted_it(
     link = page.get_by_role("link", name="Open in the article")
     expect(link).to_have_attribute("href", claim.get_absolute_url())
     expect(page.locator("#claim-panel .submitted")).to_contain_text("Submitted by editor")
+
+
+def test_keyboard_focus_stays_on_the_control_after_the_panel_is_replaced(editor_on_draft):
+    page, claim = editor_on_draft
+    summary = page.get_by_role("form", name="Verdict").get_by_label("Summary", exact=True)
+    summary.fill("Typed with the keyboard.")
+    page.get_by_role("button", name="Save verdict").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".review-history")).to_contain_text("Typed with the keyboard.")
+    page.wait_for_function(
+        "() => document.activeElement?.textContent?.trim() === 'Save verdict'"
+        " && document.activeElement.closest('#claim-panel') !== null"
+    )
+    assert Claim.objects.get(pk=claim.pk).summary == "Typed with the keyboard."
