@@ -241,6 +241,11 @@ def transition(action: str, status: str) -> Transition | None:
     return None
 
 
+def _applies(row: Transition | None, claim: Claim) -> bool:
+    # A dropped correction stays dropped; the published claim can be corrected anew.
+    return row is not None and not (row.name == "reopen" and claim.correction_of_id)
+
+
 def action_role(action: str) -> str:
     """The least role that may take ``action`` from some status."""
     roles = {row.role for row in TRANSITION_TABLE if row.name == action}
@@ -258,12 +263,10 @@ def available_actions(claim: Claim, user, *, events=None) -> list[tuple[Transiti
     when the caller loaded them (the four-eyes check reads them)."""
     result = []
     for row in TRANSITION_TABLE:
-        if row.source != claim.status:
+        if row.source != claim.status or not _applies(row, claim):
             continue
         if row.name == "start_correction" and claim.pending_correction is not None:
             continue
-        if row.name == "reopen" and claim.correction_of_id:
-            continue  # a dropped correction stays dropped: start a new one
         result.append((row, permissions.denial(user, row, claim, events=events)))
     return result
 
@@ -611,7 +614,7 @@ def _begin(claim: Claim, action: str, *, by, version: int | None, comment: str) 
     claim = _locked(claim)
     _check_version(claim, version)
     row = transition(action, claim.status)
-    if row is None or (action == "reopen" and claim.correction_of_id):
+    if not _applies(row, claim):
         sources = [r.source.label.lower() for r in TRANSITION_TABLE if r.name == action]
         label = next(r.label for r in TRANSITION_TABLE if r.name == action)
         raise NotApplicable(

@@ -535,6 +535,17 @@ def test_dismissing_a_correction_drops_it_and_allows_another(published, editor, 
     assert again.correction_of == published
 
 
+def test_a_dropped_correction_stays_dropped(published, editor, reviewer):
+    copy = workflow.start_correction(published, by=editor, version=published.version, comment="?")
+    workflow.dismiss(copy, by=editor, version=copy.version, comment="Not needed.")
+    copy.refresh_from_db()
+    assert [row.name for row, _ in workflow.available_actions(copy, reviewer)] == []
+    before = snapshot()
+    with pytest.raises(workflow.NotApplicable):
+        workflow.reopen(copy, by=editor, version=copy.version)
+    assert snapshot() == before
+
+
 def test_approving_a_correction_of_a_retracted_claim_is_refused(published, editor, reviewer):
     copy = workflow.start_correction(published, by=editor, version=published.version, comment="x")
     copy = workflow.update(copy, by=editor, version=copy.version, summary="Fixed.")
