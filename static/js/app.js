@@ -305,11 +305,25 @@ function onAfterRequest(event) {
   if (!form || event.detail.elt !== form) return;
   wanted = null;
   // 422 and 409 answers are swapped too (base.html), so look at the status.
+  const status = document.getElementById("mark-status");
   if (event.detail.xhr.status < 300) {
     form.hidden = true;
     document.getSelection().removeAllRanges();
-    document.getElementById("mark-status").replaceChildren();
+    status.replaceChildren();
+    status.classList.remove("floating");
+  } else {
+    placeMarkStatus(form, status);
   }
+}
+
+// A refused mark is told right under the button that was pressed, not at
+// the end of the article.
+function placeMarkStatus(form, status) {
+  status.classList.add("floating");
+  const parent = status.offsetParent || document.body;
+  const left = Math.min(form.offsetLeft, parent.clientWidth - status.offsetWidth - 4);
+  status.style.left = `${Math.max(0, left)}px`;
+  status.style.top = `${form.offsetTop + form.offsetHeight + 4}px`;
 }
 
 function init() {

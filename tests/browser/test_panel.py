@@ -314,3 +314,19 @@ def test_keyboard_focus_stays_on_the_control_after_the_panel_is_replaced(editor_
         " && document.activeElement.closest('#claim-panel') !== null"
     )
     assert Claim.objects.get(pk=claim.pk).summary == "Typed with the keyboard."
+
+
+def test_leaving_the_page_with_unsaved_changes_asks_first(editor_on_draft):
+    page, _ = editor_on_draft
+    page.get_by_role("form", name="Verdict").get_by_label("Rationale", exact=True).fill("Draft")
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert not page.is_closed()

@@ -229,8 +229,14 @@ def test_a_refused_mark_shows_an_inline_error(editor_page, seed):
     page.evaluate("() => { document.getElementById('mark-quote').value = 'tampered'; }")
     # The selection listener refills the form only on a change; submit now.
     page.get_by_role("button", name="Mark claim").click()
-    expect(page.locator("#mark-status")).to_contain_text("Could not mark this claim")
+    status = page.locator("#mark-status")
+    expect(status).to_contain_text("Could not mark this claim")
     assert Claim.objects.count() == 0
+    # Said next to the button, where the person looks, as an alert.
+    expect(status).to_have_attribute("role", "alert")
+    status_box, button_box = status.bounding_box(), page.locator("#mark-button").bounding_box()
+    assert 0 <= status_box["y"] - (button_box["y"] + button_box["height"]) < 40
+    assert status_box["y"] + status_box["height"] <= page.viewport_size["height"]
 
 
 UNICODE_ARTICLE = (
