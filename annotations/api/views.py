@@ -421,7 +421,8 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         summary="Move a claim through the workflow (editors, reviewers)",
         description="`action` is one of submit, approve, request_changes, dismiss, reopen, "
         "retract, start_correction; `comment` is required for request_changes, dismiss, "
-        "retract (it becomes the public retraction note) and start_correction. If-Match "
+        "retract (it becomes the public retraction note) and start_correction. Editors "
+        "dismiss drafts, reviewers also claims in review. If-Match "
         "(or `version`) is optional; when given and stale the answer is 412, like every "
         "other precondition failure here. A refusal by role or by the four-eyes rule is 403, "
         "an action that does not apply in the claim's state is 409, both with the reason. "

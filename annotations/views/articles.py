@@ -40,7 +40,8 @@ def _list_context(request: HttpRequest, import_form: ImportForm | None = None) -
         article.status_counts = [
             (status.value, status.label, getattr(article, f"{status.value}_count"))
             for status in Claim.Status
-            if getattr(article, f"{status.value}_count")
+            # A superseded working copy is history, not a claim on the article.
+            if status != Claim.Status.SUPERSEDED and getattr(article, f"{status.value}_count")
         ]
     return {
         "search_form": form,

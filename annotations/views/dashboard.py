@@ -30,14 +30,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Waiting time: a claim in review changes only by leaving review, so its
     # last update is its submission.
     queues = [
-        ("drafts", "My drafts", base.drafts_of(user).order_by("-updated_at", "-id"), None),
+        ("drafts", "My drafts", base.drafts_of(user).order_by("-updated_at", "-id")),
         (
             "changes",
             "Changes requested to me",
             base.changes_requested_to(user)
             .annotate(change_request=_latest_request())
             .order_by("-changes_requested_at", "-id"),
-            "changes_requested_at",
         ),
     ]
     if permissions.is_reviewer(user):
@@ -47,10 +46,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "review",
                 "Awaiting review",
                 base.awaiting_review().order_by("updated_at", "id"),
-                "updated_at",
             ),
         )
-    queues.append(("published", "Recently published", base.recently_published(), None))
+    queues.append(("published", "Recently published", base.recently_published()))
     context = {
         "queues": [
             {
@@ -58,9 +56,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "title": title,
                 "claims": list(qs[:QUEUE_LENGTH]),
                 "count": qs.count(),
-                "waiting": waiting,
             }
-            for slug, title, qs, waiting in queues
+            for slug, title, qs in queues
         ]
     }
     template = "annotations/dashboard.html"
