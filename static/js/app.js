@@ -154,8 +154,13 @@ function panelForms(panel) {
   return [...panel.querySelectorAll("form[aria-label]")];
 }
 
+// A form the server sent back refused (data-unsaved) shows values that were
+// never stored: all of them count as typed.
 function isDirty(field) {
   if (!field.name || field.type === "hidden" || field.disabled) return false;
+  if (field.form?.hasAttribute("data-unsaved") && "value" in field && field.tagName !== "BUTTON") {
+    return true;
+  }
   if (field instanceof HTMLSelectElement) {
     return [...field.options].some((option) => option.selected !== option.defaultSelected);
   }

@@ -142,6 +142,15 @@ def test_a_stale_save_shows_the_other_change_and_keeps_every_typed_value(
         expect(mine.get_by_label("Claimant", exact=True)).to_have_value("Typed, not saved")
         assert Claim.objects.get(pk=claim.pk).summary == "The reviewer's summary"
 
+        # Another button first: the refused verdict's values are still not lost.
+        source = mine.get_by_role("form", name="Add evidence")
+        source.get_by_label("Source URL", exact=True).fill("https://www.example.org/iran")
+        source.get_by_role("button", name="Add source").click()
+        expect(mine.get_by_role("link", name="https://www.example.org/iran")).to_be_visible()
+        verdict = mine.get_by_role("form", name="Verdict")
+        expect(verdict.get_by_label("Summary", exact=True)).to_have_value("The editor's summary")
+        expect(verdict.get_by_label("Rationale", exact=True)).to_have_value("The editor's reasons")
+
         verdict.get_by_role("button", name="Save verdict").click()
         expect(mine.locator(".conflict")).to_have_count(0)
         expect(mine.get_by_label("Claimant", exact=True)).to_have_value("Typed, not saved")
