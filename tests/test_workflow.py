@@ -687,7 +687,3 @@ def test_publishing_and_retracting_feed_the_changes_log(in_review, reviewer):
     assert list(claim.changes.values_list("action", flat=True)) == ["published", "retracted"]
     cursors = list(ChangeEntry.objects.values_list("cursor", flat=True))
     assert cursors == list(range(1, len(cursors) + 1))
-
-
-def test_every_action_of_the_table_has_its_step():
-    assert set(workflow.ACTIONS) == set(workflow.ACTION_NAMES)
