@@ -136,11 +136,17 @@ def test_the_json_ld_is_the_claimreview_and_cannot_be_broken_out_of(hostile, ano
     assert "<" not in block and ">" not in block and "&" not in block
 
 
-def test_a_retracted_fact_check_is_shown_marked_with_its_note(published, reviewer):
+def test_a_retracted_fact_check_is_shown_marked_with_its_note(published, reviewer, anon_api):
     workflow.retract(published, by=reviewer, version=published.version, comment="We misread it.")
     html, parser = page(published)
     assert "Retracted" in html and "We misread it." in html
-    assert json_ld(parser)["creativeWorkStatus"] == "Retracted"
+    # The verdict is struck through and named withdrawn, never shown as standing.
+    assert re.search(r"<del>.*Mostly false</del>", html)
+    assert 'class="rating rating-mostly-false"' not in html
+    # Search engines ask for the markup to go; the page and the API record stay.
+    assert [attrs for attrs, _ in parser.scripts if attrs.get("type") == "application/ld+json"] == []
+    api = anon_api.get(f"/api/v1/claims/{published.pk}/claimreview/").json()
+    assert api["creativeWorkStatus"] == "Retracted"
 
 
 def test_corrections_are_listed(published, editor, reviewer):

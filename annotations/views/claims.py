@@ -106,6 +106,7 @@ def claim_update(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
             version=form.cleaned_data["version"],
             claim_text=form.cleaned_data["claim_text"],
             claimant=form.cleaned_data["claimant"],
+            **form.publication_values(),
         )
     except workflow.StaleVersion as error:
         # The editor's values stay in the form, over the current version, so
