@@ -52,9 +52,7 @@ urlpatterns = [
     path("factchecks/feed/rss/", feeds.FactcheckFeed(), name="feed_rss"),
     path("factchecks/feed/atom/", feeds.AtomFactcheckFeed(), name="feed_atom"),
     path("factchecks/corrections/feed/rss/", feeds.CorrectionsFeed(), name="corrections_rss"),
-    path(
-        "factchecks/corrections/feed/atom/", feeds.AtomCorrectionsFeed(), name="corrections_atom"
-    ),
+    path("factchecks/corrections/feed/atom/", feeds.AtomCorrectionsFeed(), name="corrections_atom"),
     path("ratings/", public.rating_scale, name="rating_scale"),
     re_path(
         rf"^(?P<slug>{'|'.join(PublicPage.Slug.values)})/$", public.public_page, name="public_page"

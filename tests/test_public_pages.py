@@ -144,7 +144,7 @@ def test_a_retracted_fact_check_is_shown_marked_with_its_note(published, reviewe
     assert re.search(r"<del>.*Mostly false</del>", html)
     assert 'class="rating rating-mostly-false"' not in html
     # Search engines ask for the markup to go; the page and the API record stay.
-    assert [attrs for attrs, _ in parser.scripts if attrs.get("type") == "application/ld+json"] == []
+    assert not [a for a, _ in parser.scripts if a.get("type") == "application/ld+json"]
     api = anon_api.get(f"/api/v1/claims/{published.pk}/claimreview/").json()
     assert api["creativeWorkStatus"] == "Retracted"
 

@@ -21,7 +21,7 @@ from annotations.models import ChangeEntry, Claim, Rating
 MAX_SEARCH_WORDS = 8
 RELATED_LIMIT = 5
 # A sentence ends at one of these followed by a space, or at a paragraph break.
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+|\n\n")
+SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*\s+|\n\n")
 
 
 def listed() -> QuerySet[Claim]:
@@ -42,9 +42,7 @@ class FactcheckFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="Any verdict",
     )
-    claimant = django_filters.CharFilter(
-        label="Claimant", lookup_expr="icontains", max_length=300
-    )
+    claimant = django_filters.CharFilter(label="Claimant", lookup_expr="icontains", max_length=300)
     published_from = django_filters.DateFilter(
         label="Published from",
         field_name="published_at",

@@ -107,7 +107,10 @@ def article_public(request: HttpRequest, pk: int) -> HttpResponse:
     to its fact-check (as an annotation layer's public view of a page)."""
     article = get_object_or_404(Article, pk=pk)
     claims = list(
-        Claim.objects.published().filter(article=article).select_related("rating").in_reading_order()
+        Claim.objects.published()
+        .filter(article=article)
+        .select_related("rating")
+        .in_reading_order()
     )
     if not claims:
         raise Http404("This article has no published fact-checks.")
