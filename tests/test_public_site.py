@@ -220,3 +220,18 @@ def test_every_public_page_links_the_methodology_pages_in_its_footer(make):
             assert f'href="{link}"' in footer, (url, link)
         assert '<link rel="canonical"' in html or url.startswith("/factchecks/claimants/"), url
         assert html.count("<h1") == 1, url
+
+
+def test_public_pages_take_a_fixed_number_of_queries(make, django_assert_max_num_queries):
+    claims = [make(QUOTES[i % 3], claimant=f"Person {i % 2}") for i in range(6)]
+    claim = claims[0]
+    for url, budget in (
+        ("/factchecks/", 3),
+        ("/factchecks/?q=fell+minister&verdict=mostly-false&claimant=person", 4),
+        (f"/factchecks/{claim.pk}/", 4),
+        (f"/factchecks/articles/{claim.article_id}/", 2),
+        ("/factchecks/claimants/person-0/", 3),
+        ("/factchecks/feed/rss/", 1),
+    ):
+        with django_assert_max_num_queries(budget):
+            get(url)
