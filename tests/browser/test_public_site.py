@@ -95,3 +95,31 @@ def test_a_reader_goes_from_the_index_to_a_fact_check_and_its_article(
     expect(marks).to_have_count(2)
     marks.filter(has_text="peace conference about Syria").click()
     expect(page).to_have_url(f"{base_url}/factchecks/{public_site['published'].pk}/")
+
+
+def test_the_headline_counter_advises_75_characters_and_the_panel_links_the_public_page(
+    page: Page, base_url, login, public_site
+):
+    login(page, "editor")
+    draft = Claim.objects.get(quote="cautious optimism")
+    page.goto(f"{base_url}{draft.get_absolute_url()}")
+    headline = page.get_by_label("Headline")
+    counter = page.locator("#headline-count")
+    expect(counter).to_have_text("0 of 75 characters advised; empty uses the claim.")
+    headline.fill("x" * 80)
+    expect(counter).to_have_text("80 characters: 5 over the 75 advised.")
+    headline.fill("Obama is cautiously optimistic")
+    expect(counter).to_have_text("30 of 75 characters advised; empty uses the claim.")
+    page.get_by_label("Date of the claim").fill("2013-06-17")
+    with page.expect_response(lambda response: response.url.endswith("/edit/")) as saved:
+        page.get_by_role("button", name="Save", exact=True).click()
+    assert saved.value.status == 200
+    expect(page.get_by_label("Headline")).to_have_value("Obama is cautiously optimistic")
+    draft.refresh_from_db()
+    assert draft.headline == "Obama is cautiously optimistic"
+    assert str(draft.claim_date) == "2013-06-17"
+
+    published = public_site["published"]
+    page.goto(f"{base_url}{published.get_absolute_url()}")
+    page.get_by_role("link", name="Public page of this fact-check").click()
+    expect(page).to_have_url(f"{base_url}/factchecks/{published.pk}/")
