@@ -301,7 +301,7 @@ def test_a_corrected_page_carries_the_corrected_claimreview(dated, other_editor,
     assert review["claimReviewed"] == "Jobless rate fell 3 points"
     assert review["correction"][0]["@type"] == "CorrectionComment"
     assert review["correction"][0]["text"] == "The rate, not the number."
-    assert "The rate, not the number." in html
+    assert 'The rate, not the number. <span class="changed">(changed: headline)</span>' in html
 
 
 def test_a_retracted_page_has_no_claimreview_but_stays(dated, reviewer):

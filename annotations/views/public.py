@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from annotations import reader
+from annotations import reader, workflow
 from annotations.api import claimreview
 from annotations.models import Article, Claim, PublicPage, Rating
 from annotations.public import queries
@@ -40,7 +40,10 @@ def factcheck_detail(request: HttpRequest, claim_pk: int) -> HttpResponse:
             "claim": claim,
             "article": claim.article,
             "evidence": claim.evidence.all(),
-            "corrections": claim.corrections.all(),
+            "corrections": [
+                (correction, [workflow.FIELD_LABELS.get(f, f) for f in correction.changes])
+                for correction in claim.corrections.all()
+            ],
             "sentence": {"before": before, "quote": quote, "after": after},
             "credits": queries.credits(claim),
             "related": queries.related(claim),
