@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import django_filters
 from django import forms
@@ -83,7 +84,7 @@ class Claimant:
     name: str
     slug: str
     count: int
-    last_published: object = None
+    last_published: datetime | None = None
 
 
 def claimants() -> list[Claimant]:
