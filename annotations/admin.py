@@ -11,6 +11,7 @@ from annotations.models import (
     ClaimEvent,
     Correction,
     Evidence,
+    PublicPage,
     Rating,
 )
 
@@ -140,3 +141,19 @@ class CorrectionAdmin(ReadOnlyAdmin):
 class ChangeEntryAdmin(ReadOnlyAdmin):
     list_display = ["cursor", "action", "claim", "at"]
     list_filter = ["action"]
+
+
+@admin.register(PublicPage)
+class PublicPageAdmin(admin.ModelAdmin):
+    """The methodology, corrections policy and about pages of the public
+    site; every public page's footer links to them, so they are edited,
+    never deleted."""
+
+    list_display = ["title", "slug", "updated_at"]
+    fields = ["slug", "title", "body"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -100,6 +100,31 @@ class ClaimForm(VersionedForm):
         help_text="The statement as you phrase it; empty keeps the quote.",
     )
     claimant = forms.CharField(label="Claimant", required=False, max_length=300)
+    headline = forms.CharField(
+        label="Headline",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"data-advised-length": "75", "aria-describedby": "headline-count"}
+        ),
+        help_text="The fact-check's public title; search engines advise 75 characters or fewer. "
+        "Empty: the claim text.",
+    )
+    claim_date = forms.DateField(
+        label="Date of the claim",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When it was said; the article's date by default.",
+    )
+    appearance_url = forms.URLField(
+        label="Where it appeared",
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        help_text="The address of the original; the article's by default.",
+    )
+
+    PUBLICATION_FIELDS = ("headline", "claim_date", "appearance_url")
 
     @classmethod
     def for_claim(cls, claim: Claim) -> ClaimForm:
@@ -107,9 +132,17 @@ class ClaimForm(VersionedForm):
             initial={
                 "claim_text": claim.claim_text,
                 "claimant": claim.claimant,
+                **{name: getattr(claim, name) for name in cls.PUBLICATION_FIELDS},
                 "version": claim.version,
             }
         )
+
+    def publication_values(self) -> dict:
+        """The headline, date and appearance fields for ``workflow.update``;
+        only those the form carried, so an older form changes none of them."""
+        return {
+            name: self.cleaned_data[name] for name in self.PUBLICATION_FIELDS if name in self.data
+        }
 
 
 class VerdictForm(VersionedForm):

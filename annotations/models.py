@@ -88,6 +88,12 @@ class Article(models.Model):
         return reverse("annotations:article_detail", args=[self.pk])
 
     @property
+    def original_url(self) -> str:
+        """Where the article lives on the web: its canonical URL when known,
+        otherwise the URL it was imported from (empty for pasted text)."""
+        return getattr(self, "canonical_url", "") or self.source_url
+
+    @property
     def paragraphs(self) -> list[str]:
         return self.body.split("\n\n")
 
@@ -175,6 +181,21 @@ class Claim(models.Model):
         blank=True, help_text="The statement as the fact-checker phrases it."
     )
     claimant = models.CharField(max_length=300, blank=True)
+    headline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The public headline (ClaimReview claimReviewed); 75 characters or fewer "
+        "is advised. Empty: the claim text.",
+    )
+    claim_date = models.DateField(
+        null=True, blank=True, help_text="When the claim was made; the article's date by default."
+    )
+    appearance_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        validators=[http_url],
+        help_text="Where the claim appeared; the article's URL by default.",
+    )
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -254,10 +275,33 @@ class Claim(models.Model):
         self.prefix, self.suffix = anchored.prefix, anchored.suffix
         if not self.claim_text.strip():
             self.claim_text = self.quote
+        if self._state.adding:
+            # Defaults the editor sees in the form and may change.
+            if self.claim_date is None:
+                self.claim_date = self.article.published_on
+            if not self.appearance_url:
+                self.appearance_url = self.article.original_url
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:claim_detail", args=[self.article_id, self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("annotations:factcheck_detail", args=[self.pk])
+
+    @property
+    def public_headline(self) -> str:
+        return self.headline or self.claim_text
+
+    @property
+    def date_made(self):
+        """The claim's date, or its article's when none was recorded."""
+        return self.claim_date or self.article.published_on
+
+    @property
+    def appeared_at(self) -> str:
+        """Where the claim appeared, or its article's URL when none was recorded."""
+        return self.appearance_url or self.article.original_url
 
     @property
     def status_enum(self) -> Claim.Status:
@@ -425,3 +469,28 @@ class ChangeEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"#{self.cursor} {self.action} claim {self.claim_id}"
+
+
+class PublicPage(models.Model):
+    """An admin-edited page of the public site: methodology, corrections
+    policy, about and funding. Plain text, paragraphs separated by a blank
+    line; links are made clickable, nothing else is interpreted."""
+
+    class Slug(models.TextChoices):
+        METHODOLOGY = "methodology", "Methodology"
+        CORRECTIONS = "corrections-policy", "Corrections policy"
+        ABOUT = "about", "About and funding"
+
+    slug = models.SlugField(max_length=40, unique=True, choices=Slug.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:public_page", args=[self.slug])

@@ -1,5 +1,8 @@
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, re_path
 
+from annotations.models import PublicPage
+from annotations.public import feeds, sitemaps
 from annotations.views import articles, claims, dashboard, public
 
 app_name = "annotations"
@@ -41,4 +44,24 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     # Public fact-check pages.
     path("factchecks/<int:claim_pk>/", public.factcheck_detail, name="factcheck_detail"),
+    # The rest of the public site.
+    path("factchecks/", public.factcheck_list, name="factcheck_list"),
+    path("factchecks/claimants/", public.claimant_list, name="claimant_list"),
+    path("factchecks/claimants/<str:slug>/", public.claimant_detail, name="claimant_detail"),
+    path("factchecks/articles/<int:pk>/", public.article_public, name="article_public"),
+    path("factchecks/feed/rss/", feeds.FactcheckFeed(), name="feed_rss"),
+    path("factchecks/feed/atom/", feeds.AtomFactcheckFeed(), name="feed_atom"),
+    path("factchecks/corrections/feed/rss/", feeds.CorrectionsFeed(), name="corrections_rss"),
+    path("factchecks/corrections/feed/atom/", feeds.AtomCorrectionsFeed(), name="corrections_atom"),
+    path("ratings/", public.rating_scale, name="rating_scale"),
+    re_path(
+        rf"^(?P<slug>{'|'.join(PublicPage.Slug.values)})/$", public.public_page, name="public_page"
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", public.robots_txt, name="robots_txt"),
 ]

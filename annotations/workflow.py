@@ -8,6 +8,7 @@ nothing; the panel and the API each map them to statuses in one place.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,9 @@ FIELD_LABELS = {
     "rationale": "Rationale",
     "claim_text": "Claim",
     "claimant": "Claimant",
+    "headline": "Headline",
+    "claim_date": "Date of the claim",
+    "appearance_url": "Where it appeared",
     "status": "Status",
     "quote": "Quote",
     "retraction_note": "Retraction note",
@@ -253,6 +257,7 @@ def action_role(action: str) -> str:
 
 
 EDITABLE_FIELDS = ("claim_text", "claimant", "rating", "summary", "rationale")
+EDITABLE_FIELDS += ("headline", "claim_date", "appearance_url")
 VERDICT_FIELDS = ClaimEvent.VERDICT_FIELDS
 EVIDENCE_FIELDS = ("url", "title", "publisher", "excerpt", "note")
 
@@ -337,6 +342,8 @@ def _feed(claim: Claim, action: str) -> ChangeEntry:
 def _display(field: str, value: Any) -> Any:
     if isinstance(value, Rating):
         return value.slug
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
 
 
@@ -438,6 +445,8 @@ def mark(
             "quote": [None, claim.quote],
             "claim_text": [None, claim.claim_text],
             "claimant": [None, claim.claimant],
+            "claim_date": [None, _display("claim_date", claim.claim_date)],
+            "appearance_url": [None, claim.appearance_url],
         },
     )
     return claim
@@ -829,6 +838,9 @@ def start_correction(claim: Claim, *, by, version: int | None = None, comment: s
         quote=claim.quote,
         claim_text=claim.claim_text,
         claimant=claim.claimant,
+        headline=claim.headline,
+        claim_date=claim.claim_date,
+        appearance_url=claim.appearance_url,
         rating=claim.rating,
         summary=claim.summary,
         rationale=claim.rationale,

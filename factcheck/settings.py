@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
     "django_htmx",
     "rest_framework",
@@ -166,6 +167,9 @@ FACTCHECK_PUBLISHER_NAME = os.environ.get("FACTCHECK_PUBLISHER_NAME", "Factcheck
 FACTCHECK_PUBLISHER_URL = os.environ.get(
     "FACTCHECK_PUBLISHER_URL", "https://factcheck.example.org/"
 )
+# Public fact-check pages name who checked and who reviewed; an organisation
+# that protects its staff switches this off.
+FACTCHECK_PUBLIC_NAMES = env_bool("FACTCHECK_PUBLIC_NAMES", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

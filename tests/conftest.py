@@ -38,6 +38,9 @@ def _reference_data(request):
         request.getfixturevalue("transactional_db")
         module = importlib.import_module("annotations.migrations.0002_default_ratings_and_roles")
         module.seed(django_apps, None)
+        importlib.import_module(
+            "annotations.migrations.0007_claim_publication_fields_and_pages"
+        ).seed(django_apps, None)
 
 
 @pytest.fixture

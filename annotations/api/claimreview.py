@@ -54,24 +54,36 @@ def _rating(claim: Claim) -> dict[str, Any] | None:
     }
 
 
-def claim_review(request, claim: Claim) -> dict[str, Any]:
-    """``claim`` (published or retracted) as a ClaimReview JSON-LD object."""
+def _item_reviewed(claim: Claim) -> dict[str, Any]:
+    """The claim as said: who said it, when, and where it appeared (with a
+    URL whenever one is known: the claim's own, else its article's)."""
     article = claim.article
     appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": article.title}
-    if article.source_url:
-        appearance["url"] = article.source_url
+    if claim.appeared_at:
+        appearance["url"] = claim.appeared_at
+    if article.published_on:
+        appearance["datePublished"] = article.published_on.isoformat()
     if article.source_name:
         appearance["publisher"] = {"@type": "Organization", "name": article.source_name}
     item: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
     if claim.claimant:
         item["author"] = _claimant(claim.claimant)
-    if article.published_on:
-        item["datePublished"] = article.published_on.isoformat()
+    if claim.date_made:
+        item["datePublished"] = claim.date_made.isoformat()
+    return item
+
+
+def claim_review(request, claim: Claim) -> dict[str, Any]:
+    """``claim`` (published or retracted) as a ClaimReview JSON-LD object.
+
+    ``claimReviewed`` is the short public headline (search engines cut it
+    after about 75 characters), the claim text when no headline was written.
+    """
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": factcheck_url(request, claim),
-        "claimReviewed": claim.claim_text,
+        "claimReviewed": claim.public_headline,
         "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
         "dateModified": claim.updated_at.isoformat(),
         "author": {
@@ -79,7 +91,7 @@ def claim_review(request, claim: Claim) -> dict[str, Any]:
             "name": settings.FACTCHECK_PUBLISHER_NAME,
             "url": settings.FACTCHECK_PUBLISHER_URL,
         },
-        "itemReviewed": item,
+        "itemReviewed": _item_reviewed(claim),
     }
     rating = _rating(claim)
     if rating:

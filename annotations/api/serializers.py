@@ -113,6 +113,9 @@ class ClaimSerializer(serializers.ModelSerializer):
             "end",
             "claim_text",
             "claimant",
+            "headline",
+            "claim_date",
+            "appearance_url",
             "rating",
             "summary",
             "rationale",
@@ -180,6 +183,19 @@ class ClaimCreateSerializer(serializers.Serializer):
 class ClaimUpdateSerializer(serializers.Serializer):
     claim_text = serializers.CharField(required=False, allow_blank=True)
     claimant = serializers.CharField(required=False, allow_blank=True)
+    headline = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="The public headline (ClaimReview claimReviewed); 75 characters or fewer "
+        "is advised. Empty: the claim text stands in.",
+    )
+    claim_date = serializers.DateField(
+        required=False, allow_null=True, help_text="When the claim was made (YYYY-MM-DD)."
+    )
+    appearance_url = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Where the claim appeared."
+    )
     rating = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Rating.objects.all(),

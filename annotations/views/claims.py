@@ -106,17 +106,19 @@ def claim_detail(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
 @workspace_view("POST")
 def claim_update(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
     claim = panel.load(claim_pk, pk)
+    form = ClaimForm(request.POST)
     return _save(
         request,
         claim,
         "claim",
-        ClaimForm(request.POST),
+        form,
         lambda data: workflow.update(
             claim,
             by=request.user,
             version=data["version"],
             claim_text=data["claim_text"],
             claimant=data["claimant"],
+            **form.publication_values(),
         ),
     )
 

@@ -13,6 +13,7 @@ from annotations import workflow
 from annotations.models import Claim
 from tests import factories
 from tests.api.conftest import ANNO_ACCEPT, QUOTES, publish
+from tests.conftest import published_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,37 @@ def test_claimreview_has_the_fields_search_engines_read(anon, published):
     assert item["appearance"]["url"] == article.source_url
     assert item["appearance"]["headline"] == article.title
     assert "creativeWorkStatus" not in data
+
+
+def test_claimreview_uses_the_headline_and_the_claims_own_date_and_appearance(
+    anon, editor, reviewer
+):
+    article = factories.ArticleFactory(source_url="", published_on=None)
+    claim = workflow.mark(article, by=editor, quote=QUOTES[0], claimant="The minister")
+    claim = workflow.update(
+        claim,
+        by=editor,
+        version=claim.version,
+        headline="Unemployment fell 3%",
+        claim_date=datetime.date(2026, 9, 1),
+        appearance_url="https://tv.example/interview",
+    )
+    claim = published_claim(claim, editor=editor, reviewer=reviewer)
+    data = claimreview(anon, claim)
+    assert data["claimReviewed"] == "Unemployment fell 3%"
+    assert data["itemReviewed"]["datePublished"] == "2026-09-01"
+    assert data["itemReviewed"]["appearance"]["url"] == "https://tv.example/interview"
+    assert data["itemReviewed"]["appearance"]["headline"] == article.title
+
+
+def test_claimreview_without_any_known_url_still_names_the_appearance(anon, editor, reviewer):
+    article = factories.ArticleFactory(source_url="", published_on=None)
+    claim = published_claim(
+        workflow.mark(article, by=editor, quote=QUOTES[0]), editor=editor, reviewer=reviewer
+    )
+    item = claimreview(anon, claim)["itemReviewed"]
+    assert "url" not in item["appearance"] and "datePublished" not in item
+    assert item["appearance"]["headline"] == article.title
 
 
 def test_unverifiable_gives_alternate_name_only(anon, editor, reviewer, article):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -195,3 +196,79 @@ def test_only_published_and_retracted_claims_are_ever_public(request, caller, ev
     assert "Draft fix." not in everything
     assert "Not check-worthy." not in everything
     assert hidden.isdisjoint(public)
+
+
+PUBLIC_SITE_ROOTS = (
+    "/factchecks/",
+    "/factchecks/claimants/",
+    "/ratings/",
+    "/methodology/",
+    "/corrections-policy/",
+    "/about/",
+    "/sitemap.xml",
+    "/factchecks/feed/rss/",
+    "/factchecks/feed/atom/",
+    "/factchecks/corrections/feed/rss/",
+    "/factchecks/corrections/feed/atom/",
+)
+LINK = re.compile(r'(?:href="|<loc>|<link>|<guid[^>]*>)(?:http://testserver)?(/[^"<#?]*)')
+
+
+def test_no_unreviewed_claim_is_reachable_from_the_public_site(every_status, editor):
+    """Crawl the public site as a reader and a crawler would, from the index,
+    the sitemap and the feeds, following every link it offers, and search and
+    filter the index every way: only published and retracted claims appear."""
+    claims = every_status
+    public = {claims[name].pk for name in ("published", "published_second", "published_third")}
+    public.add(claims["retracted"].pk)
+    hidden = {claims[name].pk for name in HIDDEN}
+    client = Client()
+    searches = [
+        f"/factchecks/?{query}"
+        for query in (
+            "q=unemployment",
+            "q=Draft+fix",
+            "q=the",
+            "claimant=",
+            "verdict=mostly-false",
+            "published_from=2000-01-01",
+            "q=stronger&verdict=mostly-false",
+            "page=2",
+        )
+    ]
+    queue = [*PUBLIC_SITE_ROOTS, *searches]
+    queue += [f"/factchecks/articles/{c.article_id}/" for c in claims.values()]
+    seen: set[str] = set()
+    texts: list[str] = []
+    reached: set[int] = set()
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code in (200, 404), (url, response.status_code)
+        if response.status_code != 200:
+            continue
+        text = response.content.decode()
+        texts.append(text)
+        for path in LINK.findall(text):
+            match = re.fullmatch(r"/factchecks/(\d+)/", path)
+            if match:
+                reached.add(int(match.group(1)))
+            if path.startswith(("/factchecks/", "/ratings/", "/sitemap")):
+                queue.append(path)
+    assert reached == public
+    assert hidden.isdisjoint(reached)
+    assert len(seen) > 20
+    everything = "\n".join(texts)
+    for secret in (SECRET_COMMENT, SECRET_NOTE, "Draft fix.", "Not check-worthy.", "Fixing it."):
+        assert secret not in everything, secret
+    # Claimant pages and article views answer only for published claims.
+    article_of = {name: claim.article_id for name, claim in claims.items()}
+    assert client.get(f"/factchecks/articles/{article_of['draft']}/").status_code == 200
+    unpublished_article = workflow.mark(
+        factories.ArticleFactory(), by=editor, quote="unemployment fell", claimant="Hidden Person"
+    ).article_id
+    assert client.get(f"/factchecks/articles/{unpublished_article}/").status_code == 404
+    assert client.get("/factchecks/claimants/hidden-person/").status_code == 404

@@ -152,6 +152,7 @@ def test_a_stale_save_shows_the_other_change_and_keeps_every_typed_value(
         expect(verdict.get_by_label("Rationale", exact=True)).to_have_value("The editor's reasons")
 
         verdict.get_by_role("button", name="Save verdict").click()
+        expect(mine.locator(".review-history")).to_contain_text("The editor's reasons")
         expect(mine.locator(".conflict")).to_have_count(0)
         expect(mine.get_by_label("Claimant", exact=True)).to_have_value("Typed, not saved")
         stored = Claim.objects.get(pk=claim.pk)
