@@ -40,7 +40,8 @@ VERBS = re.compile(
     r"asserts|maintained|maintains|acknowledged|acknowledges|admitted|admits|predicted|"
     r"predicts|promised|promises|pledged|pledges|concluded|stressed|stresses|testified|"
     r"tweeted|boasted|boasts|contended|contends|countered|emphasi[sz]ed|"
-    r"cautioned|conceded|concedes|recalled|vowed|vows|forecast)\b"
+    r"cautioned|conceded|concedes|recalled|vowed|vows|forecast|reported|estimated|"
+    r"estimates|disputed|disputes|denied|denies|found|finds)\b"
 )
 PARTICIPLES = re.compile(
     r"\b(?:adding|saying|noting|insisting|arguing|warning|claiming|explaining|stressing|"
@@ -50,7 +51,8 @@ ACCORDING = re.compile(r"\b[Aa]ccording to\b")
 # Parentheticals between a subject and its verb ("Putin, meanwhile, said").
 ASIDE = re.compile(
     r",\s*(?:meanwhile|however|though|too|also|in turn|in a statement|in an interview|"
-    r"for (?:his|her|its|their) part|on \w+day|last week|this week|earlier)\s*,"
+    r"for (?:his|her|its|their) part|on \w+day|last week|this week|earlier|"
+    r"(?:speaking|writing|appearing|asked)\b[^,;:]{0,60})\s*,"
 )
 QUOTES = {"“": "”", "«": "»", "„": "“", '"': '"'}
 TOKEN = re.compile(r"[A-Za-z][\w'’\-]*(?:\.[A-Za-z][\w'’\-]*)*\.?|[^\w\s]")
@@ -95,7 +97,8 @@ TITLES = frozenset(
     "Mr Mr. Mrs Mrs. Ms Ms. Professor Prof. General Gen. Judge Chief Executive Ambassador "
     "Spokesman Spokeswoman Director Chairman Chairwoman Commissioner Deputy Representative "
     "Rep. Pope King Queen Prince Sheikh Justice Inspector Detective Captain Colonel Premier "
-    "Chair Superintendent Sir Dame Lord Lady".split()
+    "Chair Superintendent Sir Dame Lord Lady Councillor Councilor Constable Sergeant "
+    "Officer Alderman Speaker Lieutenant".split()
 )
 ORG_WORDS = frozenset(
     "Ministry Department Office Council Bank Agency Union Party Commission Committee "
@@ -149,6 +152,7 @@ STARTERS = frozenset(
     "Only Also Instead Then Now Here There What Which Who Whether".split()
 )
 DETERMINERS = frozenset("the a an its his her their our".split())
+GENERIC_ORGS = frozenset("group body organisation organization firm company union charity".split())
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,8 @@ def _classify_run(words: list[str]) -> tuple[list[str], list[str], str]:
         if word in TITLES or _acronym(word) or word in NATIONALITIES or word in PLACES:
             cut = i + 1
     qualifiers, name = words[:cut], words[cut:]
+    if len(name) == 1 and qualifiers and all(_acronym(q) for q in qualifiers):
+        return [], words, ORGANISATION  # "NHS Providers", "NFU Cymru"
     while name and name[0] in STARTERS:
         qualifiers, name = [*qualifiers, name[0]], name[1:]
     if not name:
@@ -460,7 +466,7 @@ def _speaker_before(analysis: Analysis, lo: int, verb_start: int) -> Speaker | N
                 break
         while first < len(tokens) - 1 and tokens[first][2] in CONNECTORS:
             first += 1
-        while first < len(tokens) - 1 and (
+        while first < len(tokens) - 2 and (
             _acronym(tokens[first][2])
             or tokens[first][2] in NATIONALITIES | PLACES | STARTERS
         ):
@@ -471,17 +477,91 @@ def _speaker_before(analysis: Analysis, lo: int, verb_start: int) -> Speaker | N
         return Speaker(text_start, end, analysis.body[text_start:end], "name")
     if low in ROLE_NOUNS or low in ORG_NOUNS:
         first = len(tokens) - 1
-        while first > 0:
+        # Back to the determiner: "the national statistics agency", "the
+        # mayor's office"; without one only role words qualify the noun.
+        limit = max(0, first - 5)
+        determined = next(
+            (k for k in range(first - 1, limit - 1, -1) if tokens[k][2].lower() in DETERMINERS),
+            None,
+        )
+        if determined is not None and all(
+            tokens[k][2][0].isalpha() for k in range(determined, first)
+        ):
+            first = determined
+        while determined is None and first > 0:
             prev = tokens[first - 1][2]
-            if prev.lower() in DETERMINERS:
-                first -= 1
-                break
             if _is_cap(prev) or prev.lower() in ROLE_WORDS or prev.lower() in ROLE_NOUNS:
                 first -= 1
             else:
                 break
         how = "role" if low in ROLE_NOUNS else "org"
         return Speaker(tokens[first][0], end, analysis.body[tokens[first][0] : end], how)
+    return None
+
+
+SEGMENT_SKIP = re.compile(r"^\s*(?:who|which|whose|where|a|an|the|its|his|her|their)\b")
+
+
+def _speaker_across_commas(analysis: Analysis, lo: int, comma: int) -> Speaker | None:
+    """The subject of 'NAME, the union's secretary, said' or 'The landowner,
+    Severn Estates, said': step back over comma-enclosed segments (at most
+    two), skipping relative clauses and role appositives, to a name."""
+    masked = analysis.masked
+    end = comma
+    for _ in range(3):
+        begin = masked.rfind(",", lo, end)
+        segment_start = lo if begin == -1 else begin + 1
+        segment = masked[segment_start:end]
+        if not segment.strip() or re.search(r"[;:_\"“”]", segment):
+            return None
+        speaker = None
+        if not SEGMENT_SKIP.match(segment):
+            speaker = _speaker_before(analysis, segment_start, end)
+        elif begin == -1 or not re.match(r"^\s*(?:who|which|whose|where)\b", segment):
+            # "The agency's chief executive, Colin Hartley, told": the name
+            # follows its role; a role alone is the speaker's description.
+            speaker = _speaker_before(analysis, segment_start, end)
+            if speaker is not None and speaker.how != "role":
+                speaker = None
+        if speaker is not None and speaker.how in {"name", "role", "org"}:
+            return speaker
+        if begin == -1:
+            return None
+        end = begin
+    return None
+
+
+def _according_to(analysis: Analysis, start: int, limit: int) -> Speaker | None:
+    """'according to figures from the lettings site Homefinder' names
+    Homefinder: the last capitalised run of the clause, else its role or
+    organisation noun, else a name in the appositive that follows."""
+    masked = analysis.masked
+    stop = re.search(r"[,;:.!?](?:\s|$)|\s[-—–]\s", masked[start:limit])
+    clause_end = start + stop.start() if stop else limit
+    runs = list(
+        re.finditer(
+            r"[A-Z][\w'’-]*(?:\.[A-Za-z]+)*\.?(?:\s+(?:of|for|de|van)?\s*[A-Z][\w'’-]*)*",
+            masked[start:clause_end],
+        )
+    )
+    if runs:
+        run = runs[-1]
+        text = run.group().rstrip(".")
+        if text.endswith(("'s", "’s")):
+            text = text[:-2]
+        s = start + run.start()
+        return Speaker(s, s + len(text), text, "name")
+    words = masked[start:clause_end].split()
+    if words:
+        appositive = re.match(r",\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+),", masked[clause_end:limit])
+        if appositive:
+            s = clause_end + appositive.start(1)
+            return Speaker(s, clause_end + appositive.end(1), appositive.group(1), "name")
+        head = words[-1].lower()
+        if head in ROLE_NOUNS or head in ORG_NOUNS:
+            s = start + len(masked[start:clause_end]) - len(masked[start:clause_end].lstrip())
+            text = masked[s:clause_end].strip()
+            return Speaker(s, s + len(text), text, "role" if head in ROLE_NOUNS else "org")
     return None
 
 
@@ -502,6 +582,8 @@ def _speaker_after(analysis: Analysis, start: int, limit: int) -> Speaker | None
         kept.append(word)
     if not kept:
         return None
+    if kept[-1].endswith(".") and not _acronym(kept[-1]):
+        kept[-1] = kept[-1][:-1]
     text = " ".join(kept)
     s = start + match.start(1)
     last = kept[-1].lower()
@@ -534,7 +616,22 @@ def _resolve(analysis: Analysis, speaker: Speaker) -> tuple[Entity | None, str]:
         kind = PRONOUNS.get(text.lower())
         if kind is None:
             return None, ""
-        entity = _nearest(analysis, speaker.start, lambda e: e.kind == kind)
+        if kind == PERSON:
+            # The person last named before the pronoun: people the article
+            # introduced, not one-word names it happened to quote.
+            known = set(map(id, analysis.people.values()))
+            candidates = [
+                (m.start, m.entity)
+                for m in analysis.mentions
+                if m.start < speaker.start and id(m.entity) in known
+            ] + [
+                (f.start, f.entity)
+                for f in analysis.frames
+                if f.start < speaker.start and f.entity and f.entity.kind == PERSON
+            ]
+            entity = max(candidates, key=lambda c: c[0])[1] if candidates else None
+        else:
+            entity = _nearest(analysis, speaker.start, lambda e: e.kind == kind)
         return entity, f"“{text}” is {entity.name}, named earlier" if entity else ""
     if speaker.how == "unnamed":
         return None, ""
@@ -553,17 +650,30 @@ def _resolve(analysis: Analysis, speaker: Speaker) -> tuple[Entity | None, str]:
         label = text[0].upper() + text[1:]
         return Entity(label, PERSON), ""
     if speaker.how == "org":
-        head = text.split()[-1].lower()
+        words = text.split()
+        head = words[-1].lower()
+        caps = [w for w in words if _is_cap(w) and w.lower() not in DETERMINERS]
+        if caps:  # "The United Metalworkers union"
+            return Entity(" ".join(caps), ORGANISATION), ""
+        if len(words) > 2 or (len(words) == 2 and words[0].lower() not in DETERMINERS):
+            # "the national statistics agency", "the mayor's office"
+            name = " ".join(w for w in words if w.lower() not in DETERMINERS)
+            return Entity(name, ORGANISATION), ""
         entity = _nearest(
             analysis,
             speaker.start,
             lambda e: e.kind == ORGANISATION and head in e.name.lower(),
         )
+        if entity is None and head in GENERIC_ORGS:
+            frames = [
+                f
+                for f in analysis.frames
+                if f.start < speaker.start and f.entity and f.entity.kind == ORGANISATION
+            ]
+            entity = frames[-1].entity if frames else None
         if entity is not None:
             return entity, f"“{text}” is {entity.name}, named earlier"
-        if text.split()[0].lower() in DETERMINERS and not _is_cap(text.split()[-1]):
-            return None, ""
-        return Entity(text[0].upper() + text[1:], ORGANISATION), ""
+        return None, ""
     words: list[str] = []
     for word in text.split():
         words.extend(_parts(word))
@@ -593,11 +703,12 @@ def _find_frames(analysis: Analysis) -> None:
             clause = lo if clause < lo else clause + 1
             speaker = _speaker_before(analysis, clause, match.start())
             how = "subject"
-            if speaker is None:
-                before = masked[lo : match.start()].rstrip()
-                if before.endswith((",", "”", '"', "»", "_")) or not before:
-                    speaker = _speaker_after(analysis, match.end(), hi)
-                    how = "inverted"
+            before = masked[lo : match.start()].rstrip()
+            if speaker is None and before.endswith(","):
+                speaker = _speaker_across_commas(analysis, lo, len(before) + lo - 1)
+            if speaker is None and (before.endswith(("”", '"', "»", ",”", ',"')) or not before):
+                speaker = _speaker_after(analysis, match.end(), hi)
+                how = "inverted"
             if speaker is None:
                 continue
             start = min(speaker.start, match.start())
@@ -614,7 +725,7 @@ def _find_frames(analysis: Analysis) -> None:
                     )
                 )
         for match in ACCORDING.finditer(masked, lo, hi):
-            speaker = _speaker_after(analysis, match.end(), hi)
+            speaker = _according_to(analysis, match.end(), hi)
             if speaker is not None:
                 found.append(
                     Frame(
@@ -772,15 +883,17 @@ def _continued(analysis: Analysis, quote: tuple[int, int]) -> Frame | None:
     previous paragraph's quotation, as news style does."""
     body = analysis.body
     open_at = quote[0]
-    if open_at > 0 and body[open_at - 1] != "\n":
-        return None
     previous = [f for f in analysis.frames if f.end < open_at and f.entity is not None]
     if not previous:
         return None
     last = previous[-1]
-    if body.count("\n\n", last.end, open_at) != 1:
-        return None
-    return last
+    paragraphs_between = body.count("\n\n", last.end, open_at)
+    if paragraphs_between == 0:
+        # '"X," she said. "Y."': a bare quotation after the speaker's own.
+        return last if last.how != "according" else None
+    if paragraphs_between == 1 and (open_at == 0 or body[open_at - 1] == "\n"):
+        return last
+    return None
 
 
 def guess_claimant(body: str, start: int, end: int) -> str:
