@@ -70,13 +70,14 @@ ROLE_NOUNS = frozenset(
     "general commander lawyer attorney judge prosecutor candidate lawmaker congressman "
     "congresswoman representative ceo executive founder manager coach activist campaigner "
     "diplomat envoy adviser advisor aide deputy inspector superintendent treasurer auditor "
-    "councillor councilor mp spokesmen negotiator statistician chairperson owner".split()
+    "councillor councilor mp spokesmen negotiator statistician chairperson owner constable "
+    "sergeant teacher nurse".split()
 )
 ORG_NOUNS = frozenset(
     "ministry government company department agency council union bank police court "
     "commission office committee institute army military regulator authority watchdog board "
     "party firm campaign group federation association university hospital trust "
-    "administration embassy kremlin pentagon".split()
+    "administration embassy kremlin pentagon force".split()
 )
 UNNAMED = frozenset(
     "officials analysts experts critics sources residents witnesses economists scientists "
@@ -99,7 +100,7 @@ TITLES = frozenset(
     "Rep. Pope King Queen Prince Sheikh Justice Inspector Detective Captain Colonel Premier "
     "Chair Superintendent Sir Dame Lord Lady Councillor Councilor Constable Sergeant "
     "Officer Alderman Speaker Lieutenant".split()
-)
+) | {noun.capitalize() for noun in ROLE_NOUNS}
 ORG_WORDS = frozenset(
     "Ministry Department Office Council Bank Agency Union Party Commission Committee "
     "Institute University Court Police Service Authority Association Group Company "
@@ -139,7 +140,8 @@ NATIONALITIES = frozenset(
     "Russian American British French German Syrian Chinese Iranian Israeli Ukrainian "
     "Italian Spanish Japanese Indian Canadian Australian European Turkish Polish Dutch "
     "Belgian Swedish Irish Scottish Welsh English Mexican Brazilian Egyptian Greek "
-    "Western Eastern Northern Southern U.S. US UK EU UN".split()
+    "Western Eastern Northern Southern U.S. US UK EU UN Republican Democrat Democratic "
+    "Conservative Labour Liberal Socialist Independent".split()
 )
 CONNECTORS = frozenset("of for de van von der al bin la le du da".split())
 STARTERS = frozenset(
@@ -472,8 +474,12 @@ def _speaker_before(analysis: Analysis, lo: int, verb_start: int) -> Speaker | N
         ):
             first += 1
         text_start = tokens[first][0]
+        head = first
         if first > 0 and tokens[first - 1][2].lower() == "the":
             text_start = tokens[first - 1][0]
+            head = first - 1
+        if head > 0 and tokens[head - 1][2].lower() in {"in", "near", "from", "outside"}:
+            return None  # "a teacher at a school in Bradford": a place
         return Speaker(text_start, end, analysis.body[text_start:end], "name")
     if low in ROLE_NOUNS or low in ORG_NOUNS:
         first = len(tokens) - 1
@@ -635,6 +641,17 @@ def _resolve(analysis: Analysis, speaker: Speaker) -> tuple[Entity | None, str]:
         return entity, f"“{text}” is {entity.name}, named earlier" if entity else ""
     if speaker.how == "unnamed":
         return None, ""
+    if speaker.how == "role" and text.split()[0].lower() in {"a", "an"}:
+        # "A Vortex spokesman", "a Home Office spokeswoman": the
+        # organisation speaks; an unqualified "a spokesman" is nobody named.
+        caps = [w for w in text.split()[1:] if _is_cap(w)]
+        if not caps:
+            return None, ""
+        named = " ".join(caps)
+        entity = _nearest(
+            analysis, speaker.start, lambda e: e.kind == ORGANISATION and named in e.name
+        )
+        return entity or Entity(named, ORGANISATION), ""
     if speaker.how == "role":
         words = [w for w in text.split() if w.lower() not in DETERMINERS]
         head = words[-1].lower()
@@ -653,6 +670,8 @@ def _resolve(analysis: Analysis, speaker: Speaker) -> tuple[Entity | None, str]:
         words = text.split()
         head = words[-1].lower()
         caps = [w for w in words if _is_cap(w) and w.lower() not in DETERMINERS]
+        if caps and caps[-1].endswith(("'s", "’s")):  # "Hollis's campaign"
+            return Entity(" ".join(w for w in words if w.lower() not in DETERMINERS), ORGANISATION), ""
         if caps:  # "The United Metalworkers union"
             return Entity(" ".join(caps), ORGANISATION), ""
         if len(words) > 2 or (len(words) == 2 and words[0].lower() not in DETERMINERS):
@@ -665,19 +684,14 @@ def _resolve(analysis: Analysis, speaker: Speaker) -> tuple[Entity | None, str]:
             lambda e: e.kind == ORGANISATION and head in e.name.lower(),
         )
         if entity is None and head in GENERIC_ORGS:
-            frames = [
-                f
-                for f in analysis.frames
-                if f.start < speaker.start and f.entity and f.entity.kind == ORGANISATION
-            ]
-            entity = frames[-1].entity if frames else None
+            entity = _nearest(analysis, speaker.start, lambda e: e.kind == ORGANISATION)
         if entity is not None:
             return entity, f"“{text}” is {entity.name}, named earlier"
         return None, ""
     words: list[str] = []
     for word in text.split():
         words.extend(_parts(word))
-    if words and words[0].lower() == "the":
+    while words and not _is_cap(words[0]):  # "federation chairman Neil Harper"
         words = words[1:]
     qualifiers, name, kind = _classify_run(words)
     if kind == PERSON:
