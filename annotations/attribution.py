@@ -754,6 +754,7 @@ def _find_frames(analysis: Analysis) -> None:
                 if main:
                     frame.entity = main[-1].entity
                     frame.via = main[-1].via
+                    frame.start = main[-1].start
                     frame.evidence = (
                         f"{analysis.body[main[-1].start : main[-1].end]} … "
                         f"{analysis.body[frame.verb_start : frame.verb_end]}"
