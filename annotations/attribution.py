@@ -842,11 +842,13 @@ def attribute(body: str, start: int, end: int) -> Attribution:
     """Who the article says made the claim at ``body[start:end]``, with the
     words that say so. Offsets are code points; surrounding white space is
     ignored. An empty ``claimant`` means the reporter's own words."""
+    if not 0 <= start < end <= len(body):
+        return Attribution(reason="no text selected")
     while start < end and body[start].isspace():
         start += 1
     while end > start and body[end - 1].isspace():
         end -= 1
-    if not 0 <= start < end <= len(body):
+    if start == end:
         return Attribution(reason="no text selected")
     analysis = analyse(body)
 
@@ -897,7 +899,10 @@ def _continued(analysis: Analysis, quote: tuple[int, int]) -> Frame | None:
     """A paragraph that opens with a quotation and names nobody continues the
     previous paragraph's quotation, as news style does."""
     body = analysis.body
-    open_at = quote[0]
+    open_at, close_end = quote
+    closing = sentences.containing(body, close_end - 1)
+    if closing and VERBS.search(analysis.masked, close_end, closing.end):
+        return None  # attributed, to someone the rules cannot name
     previous = [f for f in analysis.frames if f.end < open_at and f.entity is not None]
     if not previous:
         return None
