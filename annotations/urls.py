@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import articles, claims, public, review
+from annotations.views import articles, assist, claims, public, review
 
 app_name = "annotations"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("", articles.article_list, name="article_list"),
     path("articles/import/", articles.article_import, name="article_import"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
+    # Workspace: reading assistance (check-worthiness hints, suggested claims).
+    path("articles/<int:pk>/hints/", assist.article_hints, name="article_hints"),
+    path("articles/<int:pk>/hints/toggle/", assist.hints_toggle, name="hints_toggle"),
     # Workspace: marking and editing claims.
     path("articles/<int:pk>/claims/", claims.claim_create, name="claim_create"),
     path("articles/<int:pk>/claims/<int:claim_pk>/", claims.claim_detail, name="claim_detail"),

@@ -2,6 +2,8 @@
 // claim, link highlights with the claim list, and move between claims with
 // j/k. Loaded as a module; no inline scripts or handlers (the CSP forbids them).
 
+import "./assist.js";
+
 const BODY = "article-body";
 
 // The model counts code points; DOM offsets count UTF-16 units.
