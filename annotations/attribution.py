@@ -30,6 +30,11 @@ from functools import lru_cache
 
 from annotations import sentences
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 PERSON = "person"
 ORGANISATION = "organisation"
 
@@ -55,15 +60,15 @@ ASIDE = re.compile(
     r"(?:speaking|writing|appearing|asked)\b[^,;:]{0,60})\s*,"
 )
 QUOTES = {"“": "”", "«": "»", "„": "“", '"': '"'}
-TOKEN = re.compile(r"[A-Za-z][\w'’\-]*(?:\.[A-Za-z][\w'’\-]*)*\.?|[^\w\s]")
+TOKEN = re.compile(r"[A-Za-z][\w'\u2019\-]*(?:\.[A-Za-z][\w'\u2019\-]*)*\.?|[^\w\s]")
 
 PRONOUNS = {"he": PERSON, "she": PERSON, "it": ORGANISATION}
-SKIP_BEFORE_VERB = frozenset(
+SKIP_BEFORE_VERB = _words(
     "also has have had was were is would will later previously repeatedly again then once "
     "further earlier recently already publicly privately separately reportedly originally "
-    "flatly not never first still just today yesterday subsequently initially".split()
+    "flatly not never first still just today yesterday subsequently initially"
 )
-ROLE_NOUNS = frozenset(
+ROLE_NOUNS = _words(
     "minister spokesman spokeswoman spokesperson ambassador president premier chancellor "
     "secretary senator governor mayor official chief director chairman chairwoman chair head "
     "leader commissioner economist analyst professor researcher scientist doctor officer "
@@ -71,53 +76,53 @@ ROLE_NOUNS = frozenset(
     "congresswoman representative ceo executive founder manager coach activist campaigner "
     "diplomat envoy adviser advisor aide deputy inspector superintendent treasurer auditor "
     "councillor councilor mp spokesmen negotiator statistician chairperson owner constable "
-    "sergeant teacher nurse".split()
+    "sergeant teacher nurse"
 )
-ORG_NOUNS = frozenset(
+ORG_NOUNS = _words(
     "ministry government company department agency council union bank police court "
     "commission office committee institute army military regulator authority watchdog board "
     "party firm campaign group federation association university hospital trust "
-    "administration embassy kremlin pentagon force".split()
+    "administration embassy kremlin pentagon force"
 )
-UNNAMED = frozenset(
+UNNAMED = _words(
     "officials analysts experts critics sources residents witnesses economists scientists "
     "researchers people observers diplomats insiders supporters opponents campaigners "
-    "activists locals doctors lawyers some many others".split()
+    "activists locals doctors lawyers some many others"
 )
-ROLE_WORDS = frozenset(
+ROLE_WORDS = _words(
     "outgoing former deputy acting chief senior junior foreign finance interior defence "
     "defense health education trade economy justice prime state press executive managing "
     "vice assistant associate lead head top incoming new local regional national federal "
     "city county party opposition government company ministry union police campaign "
     "communications environment energy transport housing treasury home labour labor "
     "agriculture industry science research public policy shadow then long-time longtime "
-    "veteran".split()
+    "veteran"
 )
-TITLES = frozenset(
+TITLES = _words(
     "President Minister Prime Chancellor Senator Sen. Governor Gov. Mayor Secretary Dr Dr. "
     "Mr Mr. Mrs Mrs. Ms Ms. Professor Prof. General Gen. Judge Chief Executive Ambassador "
     "Spokesman Spokeswoman Director Chairman Chairwoman Commissioner Deputy Representative "
     "Rep. Pope King Queen Prince Sheikh Justice Inspector Detective Captain Colonel Premier "
     "Chair Superintendent Sir Dame Lord Lady Councillor Councilor Constable Sergeant "
-    "Officer Alderman Speaker Lieutenant".split()
+    "Officer Alderman Speaker Lieutenant"
 ) | {noun.capitalize() for noun in ROLE_NOUNS}
-ORG_WORDS = frozenset(
+ORG_WORDS = _words(
     "Ministry Department Office Council Bank Agency Union Party Commission Committee "
     "Institute University Court Police Service Authority Association Group Company "
     "Corporation Inc Inc. Ltd Ltd. Government Parliament Senate Congress Army Federation "
     "Fund Organisation Organization Board Bureau Foundation Trust Network News Times Post "
     "Kremlin Pentagon Treasury Commission Assembly Alliance Centre Center Institute "
     "Statistics Survey Forum Club Hospital Clinic Airlines Motors Energy Systems Labs "
-    "Laboratory Cabinet Embassy Administration Authority".split()
+    "Laboratory Cabinet Embassy Administration Authority"
 )
-PLACES = frozenset(
+PLACES = _words(
     "Russia Ukraine Syria Libya Iran Iraq Israel China Japan India Pakistan France Germany "
     "Italy Spain Portugal Britain England Scotland Wales Ireland Poland Greece Turkey Egypt "
     "Brazil Mexico Canada Australia America Europe Africa Asia Belgium Netherlands Sweden "
     "Norway Denmark Finland Austria Switzerland Hungary Romania Bulgaria Serbia Croatia "
     "Kenya Nigeria Ethiopia Argentina Chile Colombia Peru Venezuela Cuba Korea Vietnam "
     "Indonesia Thailand Qatar Saudi Lebanon Jordan Belarus Moscow Washington London Paris "
-    "Berlin Beijing Brussels Tokyo Kyiv Kiev Geneva Ottawa Canberra Madrid Rome Lisbon".split()
+    "Berlin Beijing Brussels Tokyo Kyiv Kiev Geneva Ottawa Canberra Madrid Rome Lisbon"
 )
 COMPOUND_PLACES = frozenset(
     {
@@ -136,25 +141,25 @@ COMPOUND_PLACES = frozenset(
         "Security Council",
     }
 )
-NATIONALITIES = frozenset(
+NATIONALITIES = _words(
     "Russian American British French German Syrian Chinese Iranian Israeli Ukrainian "
     "Italian Spanish Japanese Indian Canadian Australian European Turkish Polish Dutch "
     "Belgian Swedish Irish Scottish Welsh English Mexican Brazilian Egyptian Greek "
     "Western Eastern Northern Southern U.S. US UK EU UN Republican Democrat Democratic "
-    "Conservative Labour Liberal Socialist Independent".split()
+    "Conservative Labour Liberal Socialist Independent"
 )
-CONNECTORS = frozenset("of for de van von der al bin la le du da".split())
-STARTERS = frozenset(
+CONNECTORS = _words("of for de van von der al bin la le du da")
+STARTERS = _words(
     "The A An As In On At By For From With Without After Before During Earlier Later "
     "Speaking Looking Asked Meanwhile However But And Yet Still Since While When Where "
     "This That These Those It He She They We I You His Her Their Its Our Some Many Most "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December Today Yesterday Last Next "
     "If Although Though Because Despite Under Over Across Both Each Every No Not Even "
-    "Only Also Instead Then Now Here There What Which Who Whether".split()
+    "Only Also Instead Then Now Here There What Which Who Whether"
 )
-DETERMINERS = frozenset("the a an its his her their our".split())
-GENERIC_ORGS = frozenset("group body organisation organization firm company union charity".split())
+DETERMINERS = _words("the a an its his her their our")
+GENERIC_ORGS = _words("group body organisation organization firm company union charity")
 
 
 @dataclass(frozen=True)
@@ -330,7 +335,9 @@ def _appositives(masked: str) -> list[tuple[int, int]]:
     comma to the closing comma."""
     found = []
     for match in APPOSITIVE.finditer(masked):
-        head = re.search(r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)\s*$", masked[: match.start()])
+        head = re.search(
+            r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*)\s*$", masked[: match.start()]
+        )
         found.append((head.start(1) if head else match.start(), match.end()))
     return found
 
@@ -345,7 +352,7 @@ def _role_before(
     taken: list[tuple[int, int, str]] = []
     has_role = False
     while j >= 0:
-        start, end, word = tokens[j]
+        word = tokens[j][2]
         low = word.lower()
         if low in ROLE_NOUNS or low.rstrip("s") in ROLE_NOUNS:
             has_role = True
@@ -469,8 +476,7 @@ def _speaker_before(analysis: Analysis, lo: int, verb_start: int) -> Speaker | N
         while first < len(tokens) - 1 and tokens[first][2] in CONNECTORS:
             first += 1
         while first < len(tokens) - 2 and (
-            _acronym(tokens[first][2])
-            or tokens[first][2] in NATIONALITIES | PLACES | STARTERS
+            _acronym(tokens[first][2]) or tokens[first][2] in NATIONALITIES | PLACES | STARTERS
         ):
             first += 1
         text_start = tokens[first][0]
@@ -542,24 +548,26 @@ def _according_to(analysis: Analysis, start: int, limit: int) -> Speaker | None:
     Homefinder: the last capitalised run of the clause, else its role or
     organisation noun, else a name in the appositive that follows."""
     masked = analysis.masked
-    stop = re.search(r"[,;:.!?](?:\s|$)|\s[-—–]\s", masked[start:limit])
+    stop = re.search(r"[,;:.!?](?:\s|$)|\s[-—\u2013]\s", masked[start:limit])
     clause_end = start + stop.start() if stop else limit
     runs = list(
         re.finditer(
-            r"[A-Z][\w'’-]*(?:\.[A-Za-z]+)*\.?(?:\s+(?:of|for|de|van)?\s*[A-Z][\w'’-]*)*",
+            r"[A-Z][\w'\u2019-]*(?:\.[A-Za-z]+)*\.?(?:\s+(?:of|for|de|van)?\s*[A-Z][\w'\u2019-]*)*",
             masked[start:clause_end],
         )
     )
     if runs:
         run = runs[-1]
         text = run.group().rstrip(".")
-        if text.endswith(("'s", "’s")):
+        if text.endswith(("'s", "\u2019s")):
             text = text[:-2]
         s = start + run.start()
         return Speaker(s, s + len(text), text, "name")
     words = masked[start:clause_end].split()
     if words:
-        appositive = re.match(r",\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+),", masked[clause_end:limit])
+        appositive = re.match(
+            r",\s+([A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)+),", masked[clause_end:limit]
+        )
         if appositive:
             s = clause_end + appositive.start(1)
             return Speaker(s, clause_end + appositive.end(1), appositive.group(1), "name")
@@ -573,8 +581,8 @@ def _according_to(analysis: Analysis, start: int, limit: int) -> Speaker | None:
 
 def _speaker_after(analysis: Analysis, start: int, limit: int) -> Speaker | None:
     match = re.match(
-        r"\s+((?:the\s+|a\s+)?(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)(?:\s+(?:[A-Z][\w.'’-]*|of|for|to"
-        r"|[a-z][\w'’-]*(?=\s+[A-Z])))*(?:\s+[a-z]+)?)",
+        r"\s+((?:the\s+|a\s+)?(?:[A-Z][\w.'\u2019-]*|[a-z][\w'\u2019-]*)(?:\s+(?:[A-Z][\w.'\u2019-]*|of|for|to"
+        r"|[a-z][\w'\u2019-]*(?=\s+[A-Z])))*(?:\s+[a-z]+)?)",
         analysis.masked[start:limit],
     )
     if not match:
@@ -670,8 +678,10 @@ def _resolve(analysis: Analysis, speaker: Speaker) -> tuple[Entity | None, str]:
         words = text.split()
         head = words[-1].lower()
         caps = [w for w in words if _is_cap(w) and w.lower() not in DETERMINERS]
-        if caps and caps[-1].endswith(("'s", "’s")):  # "Hollis's campaign"
-            return Entity(" ".join(w for w in words if w.lower() not in DETERMINERS), ORGANISATION), ""
+        if caps and caps[-1].endswith(("'s", "\u2019s")):  # "Hollis's campaign"
+            return Entity(
+                " ".join(w for w in words if w.lower() not in DETERMINERS), ORGANISATION
+            ), ""
         if caps:  # "The United Metalworkers union"
             return Entity(" ".join(caps), ORGANISATION), ""
         if len(words) > 2 or (len(words) == 2 and words[0].lower() not in DETERMINERS):
@@ -712,7 +722,7 @@ def _find_frames(analysis: Analysis) -> None:
         found: list[Frame] = []
         for match in VERBS.finditer(masked, lo, hi):
             clause = max(
-                masked.rfind(ch, lo, match.start()) for ch in ',;:(—–"“”«»_'
+                masked.rfind(ch, lo, match.start()) for ch in ',;:(—\u2013"“”«»_'
             )  # the speaker stands in the verb's own clause
             clause = lo if clause < lo else clause + 1
             speaker = _speaker_before(analysis, clause, match.start())
@@ -727,15 +737,18 @@ def _find_frames(analysis: Analysis) -> None:
                 continue
             start = min(speaker.start, match.start())
             end = max(speaker.end, match.end())
-            found.append(
-                Frame(start, end, match.start(), match.end(), how, speaker, number)
-            )
+            found.append(Frame(start, end, match.start(), match.end(), how, speaker, number))
         for match in PARTICIPLES.finditer(masked, lo, hi):
             if masked[lo : match.start()].rstrip().endswith(","):
                 found.append(
                     Frame(
-                        match.start(), match.end(), match.start(), match.end(),
-                        "participle", None, number,
+                        match.start(),
+                        match.end(),
+                        match.start(),
+                        match.end(),
+                        "participle",
+                        None,
+                        number,
                     )
                 )
         for match in ACCORDING.finditer(masked, lo, hi):
@@ -743,8 +756,13 @@ def _find_frames(analysis: Analysis) -> None:
             if speaker is not None:
                 found.append(
                     Frame(
-                        match.start(), speaker.end, match.start(), match.end(),
-                        "according", speaker, number,
+                        match.start(),
+                        speaker.end,
+                        match.start(),
+                        match.end(),
+                        "according",
+                        speaker,
+                        number,
                     )
                 )
         found.sort(key=lambda f: f.verb_start)

@@ -94,7 +94,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:law|bill|banned|approved|voted|signed|levy|subsid\w+|tax|spent|"
         r"funding|cost|paid|raised|offered|hired|recruited|closed|opened|built)\b",
     ),
-    _rule("a question", -3.0, r"\?\s*[\"”’']?\s*$"),
+    _rule("a question", -3.0, "\\?\\s*[\"\u201d\u2019']?\\s*$"),
     _rule(
         "an opinion or feeling",
         -1.4,

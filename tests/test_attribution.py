@@ -53,7 +53,11 @@ def test_the_seed_articles_attributed_claims_name_the_right_speaker(seed_body, q
         ("the issue of a no-fly zone is not on the table at NATO", DAALDER, "he said"),
         ("calls for a no-fly zone showed disrespect", LUKASHEVICH, "Alexander Lukashevich told"),
         ("it would not permit such a no fly-zone", "Russia", "Russia declared"),
-        ("the issue is not currently on the alliance's agenda", DAALDER, "Ivo Daalder said … adding"),
+        (
+            "the issue is not currently on the alliance's agenda",
+            DAALDER,
+            "Ivo Daalder said … adding",
+        ),
     ],
 )
 def test_the_guess_comes_with_the_words_that_attributed_it(seed_body, quote, claimant, evidence):

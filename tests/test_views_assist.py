@@ -61,7 +61,7 @@ def test_marking_a_suggestion_posts_its_sentence_and_guesses_the_claimant(
     assert response.status_code == 201
     claim = Claim.objects.get()
     assert claim.claimant == LUKASHEVICH
-    assert "from: “<span class=\"evidence\">Alexander Lukashevich told</span>”" in response.text
+    assert 'from: “<span class="evidence">Alexander Lukashevich told</span>”' in response.text
 
 
 def _suggested(html: str) -> list[dict[str, str]]:
@@ -77,7 +77,9 @@ def _suggested(html: str) -> list[dict[str, str]]:
     ]
 
 
-def test_the_toggle_is_remembered_per_user(editor_client, editor, other_editor, seed_article, client):
+def test_the_toggle_is_remembered_per_user(
+    editor_client, editor, other_editor, seed_article, client
+):
     response = editor_client.post(toggle_url(seed_article), {"show": "off"}, **HTMX)
     assert response.status_code == 200
     assert 'aria-pressed="false"' in response.text
@@ -114,7 +116,7 @@ def test_the_panel_shows_why_it_guessed_and_offers_to_change_it(editor_client, s
     response = editor_client.post(
         reverse("annotations:claim_create", args=[seed_article.pk]), data, **HTMX
     )
-    assert "from: “<span class=\"evidence\">Lukashevich said</span>”" in response.text
+    assert 'from: “<span class="evidence">Lukashevich said</span>”' in response.text
     assert ">Change</button>" in response.text
     claim = Claim.objects.get()
     # Once changed, the guess is offered back with Accept.
