@@ -82,7 +82,7 @@ ORG_NOUNS = _words(
     "ministry government company department agency council union bank police court "
     "commission office committee institute army military regulator authority watchdog board "
     "party firm campaign group federation association university hospital trust "
-    "administration embassy kremlin pentagon force"
+    "administration embassy kremlin pentagon force charity society"
 )
 UNNAMED = _words(
     "officials analysts experts critics sources residents witnesses economists scientists "
@@ -325,7 +325,8 @@ def _mask(body: str, quotations: list[tuple[int, int]]) -> str:
 
 
 APPOSITIVE = re.compile(
-    r"(?<=[A-Za-z.]),\s+(?:a|an|the|which|who|whose)\s+[^,;:.\"“”]{3,120}?,(?=\s+[a-z])"
+    r"(?<=[A-Za-z.]),\s+(?:(?:a|an|the|which|who|whose)\s+[^,;:.\"“”]{3,120}?,(?=\s+[a-z])"
+    r"|(?:a|an)\s+[^,;:.\"“”]{3,120}?(?=\.(?:\s|$)))"
 )
 
 
@@ -563,6 +564,11 @@ def _according_to(analysis: Analysis, start: int, limit: int) -> Speaker | None:
             text = text[:-2]
         s = start + run.start()
         return Speaker(s, s + len(text), text, "name")
+    owner = re.search(r"\b([a-z]+)['\u2019]s\b", masked[start:clause_end])
+    if owner and owner.group(1) in ORG_NOUNS | ROLE_NOUNS:  # "the authority's own figures"
+        s = start + owner.start(1)
+        how = "org" if owner.group(1) in ORG_NOUNS else "role"
+        return Speaker(s, s + len(owner.group(1)), owner.group(1), how)
     words = masked[start:clause_end].split()
     if words:
         appositive = re.match(
@@ -600,6 +606,13 @@ def _speaker_after(analysis: Analysis, start: int, limit: int) -> Speaker | None
         kept[-1] = kept[-1][:-1]
     text = " ".join(kept)
     s = start + match.start(1)
+    named = re.match(
+        r",\s+([A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)+)",
+        analysis.masked[s + len(text) : limit],
+    )
+    if named and not _is_cap(kept[-1]):  # 'said its chair, Tomasz Wierzbicki'
+        at = s + len(text) + named.start(1)
+        return Speaker(at, at + len(named.group(1)), named.group(1), "name")
     last = kept[-1].lower()
     if kept[-1].lower() in PRONOUNS:
         return Speaker(s, s + len(text), text, "pronoun")
@@ -906,7 +919,9 @@ def attribute(body: str, start: int, end: int) -> Attribution:
         for f in frames
         if f.start >= end
         and f.how in {"subject", "inverted"}
-        and re.fullmatch(r"[^.;:!?]{0,200}?,\s*", analysis.masked[end : f.start])
+        and re.fullmatch(
+            r"[^.;:!?]{0,200}?,\s*(?:[a-z][\w'\u2019-]*\s+){0,3}", analysis.masked[end : f.start]
+        )
     ]
     if trailing:
         return _answer(analysis, trailing[0], "reported speech")

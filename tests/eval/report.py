@@ -11,8 +11,9 @@ def main() -> None:
     articles = dataset.load()
     groups = {
         "all": articles,
-        "written against": [a for a in articles if not a.held_out],
-        "held out": [a for a in articles if a.held_out],
+        "written against (01-04)": [a for a in articles if not (a.held_out or a.blind)],
+        "held out (05-08)": [a for a in articles if a.held_out],
+        "blind (09-10)": [a for a in articles if a.blind],
     }
     for name, group in groups.items():
         a = scores.attribution_scores(group)
