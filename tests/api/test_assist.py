@@ -124,3 +124,13 @@ def test_sentences_are_for_editors_only(http):
     editor = factories.EditorFactory()
     missing = "/api/v1/articles/999999/sentences/"
     assert http("GET", missing, headers=token_for(http, editor))[0] == 404
+
+
+def test_a_guessed_name_and_role_is_a_person_with_a_job_title_in_claimreview(anon, published):
+    Claim.objects.filter(pk=published.pk).update(claimant=LUKASHEVICH)
+    response = anon.get(f"/api/v1/claims/{published.pk}/claimreview/")
+    assert response.json()["itemReviewed"]["author"] == {
+        "@type": "Person",
+        "name": "Alexander Lukashevich",
+        "jobTitle": "Russian Foreign Ministry spokesman",
+    }
