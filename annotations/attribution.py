@@ -24,6 +24,7 @@ person confirms or changes it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -230,6 +231,7 @@ class Analysis:
     mentions: list[Mention] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
     people: dict[str, Entity] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)
 
 
 # --- tokens and names ------------------------------------------------------
@@ -336,10 +338,11 @@ def _appositives(masked: str) -> list[tuple[int, int]]:
     comma to the closing comma."""
     found = []
     for match in APPOSITIVE.finditer(masked):
+        lead = max(0, match.start() - 200)
         head = re.search(
-            r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*)\s*$", masked[: match.start()]
+            r"([A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*)\s*$", masked[lead : match.start()]
         )
-        found.append((head.start(1) if head else match.start(), match.end()))
+        found.append((lead + head.start(1) if head else match.start(), match.end()))
     return found
 
 
@@ -806,9 +809,14 @@ def analyse(body: str) -> Analysis:
         appositives=_appositives(masked),
         sentences=sentences.split(body),
     )
+    analysis.starts = [s.start for s in analysis.sentences]
     _register(analysis)
     _find_frames(analysis)
     return analysis
+
+
+def _sentence_number(analysis: Analysis, sentence: sentences.Sentence) -> int:
+    return bisect.bisect_left(analysis.starts, sentence.start)
 
 
 # --- the answer --------------------------------------------------------------
@@ -845,7 +853,7 @@ def _quote_frame(analysis: Analysis, quote: tuple[int, int]) -> Frame | None:
     body, masked = analysis.body, analysis.masked
     open_at, close_end = quote
     closing = sentences.containing(body, close_end - 1)
-    last = analysis.sentences.index(closing) if closing else -1
+    last = _sentence_number(analysis, closing) if closing else -1
     after = [
         f
         for f in analysis.frames
@@ -857,7 +865,7 @@ def _quote_frame(analysis: Analysis, quote: tuple[int, int]) -> Frame | None:
     if after:
         return after[0]
     opening = sentences.containing(body, open_at)
-    first = analysis.sentences.index(opening) if opening else -1
+    first = _sentence_number(analysis, opening) if opening else -1
     before = [
         f
         for f in analysis.frames
@@ -900,7 +908,7 @@ def attribute(body: str, start: int, end: int) -> Attribution:
     sentence = sentences.containing(body, start)
     if sentence is None:
         return Attribution(reason="narration")
-    number = analysis.sentences.index(sentence)
+    number = _sentence_number(analysis, sentence)
     frames = [f for f in analysis.frames if f.sentence == number]
     according = [f for f in frames if f.how == "according" and not start <= f.start < end]
     if according:

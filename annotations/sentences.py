@@ -8,6 +8,7 @@ first: a sentence never runs across a blank line.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,7 +47,11 @@ def split(body: str) -> tuple[Sentence, ...]:
 
 def containing(body: str, offset: int) -> Sentence | None:
     """The sentence that contains ``offset`` (or the next one after it)."""
-    for sentence in split(body):
-        if offset < sentence.end:
-            return sentence
-    return None
+    found = split(body)
+    index = bisect.bisect_right(_ends(body), offset)
+    return found[index] if index < len(found) else None
+
+
+@lru_cache(maxsize=64)
+def _ends(body: str) -> tuple[int, ...]:
+    return tuple(s.end for s in split(body))
