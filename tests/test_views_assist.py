@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from annotations import workflow
 from annotations.models import Claim, ReadingPreference
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +68,6 @@ def test_marking_a_suggestion_posts_its_sentence_and_guesses_the_claimant(
 
 
 def _suggested(html: str) -> list[dict[str, str]]:
-    import re
-
     return [
         {"start": m[0], "end": m[1], "quote": m[2].replace("&#x27;", "'").replace("&quot;", '"')}
         for m in re.findall(
@@ -139,3 +140,13 @@ def test_narration_says_no_speaker_was_found(editor_client, seed_article):
     )
     assert Claim.objects.get().claimant == ""
     assert "No speaker found: narration" in response.text
+
+
+def test_the_reporters_own_words_can_be_given_to_the_outlet(editor_client, editor):
+    article = factories.ArticleFactory(source_name="Northland Courier")
+    # "Critics said the figures were incomplete.": an unnamed source.
+    claim = workflow.mark(article, by=editor, quote="were incomplete")
+    assert claim.claimant == ""
+    panel = editor_client.get(claim.get_absolute_url(), **HTMX).text
+    assert "No speaker found: an unnamed source." in panel
+    assert 'data-claimant-value="Northland Courier">Attribute to Northland Courier</button>' in panel
