@@ -149,4 +149,5 @@ def test_the_reporters_own_words_can_be_given_to_the_outlet(editor_client, edito
     assert claim.claimant == ""
     panel = editor_client.get(claim.get_absolute_url(), **HTMX).text
     assert "No speaker found: an unnamed source." in panel
-    assert 'data-claimant-value="Northland Courier">Attribute to Northland Courier</button>' in panel
+    outlet = 'data-claimant-value="Northland Courier">Attribute to Northland Courier</button>'
+    assert outlet in panel
