@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from annotations import attribution
+from annotations import attribution, checkworthiness
 from annotations.attribution import attribute, guess_claimant
 from tests.eval import dataset, scores
 
@@ -161,3 +163,53 @@ def test_attribution_accuracy_holds_its_floors(articles):
     assert measured.exact_person >= 0.95, measured.misses
     assert measured.person_or_organisation >= 0.95, measured.misses
     assert measured.false_naming <= 0.05, measured.misses
+
+
+# --- robustness: marking must never fail because of the guess ----------------
+
+PIECES = [
+    "Putin",
+    "said",
+    "told",
+    "according to",
+    "he",
+    "the minister",
+    "Jane Roe",
+    "U.S.President",
+    ",",
+    ".",
+    ":",
+    '"',
+    "“",
+    "”",
+    "'",
+    "\n\n",
+    "\n",
+    " ",
+    "a spokesman for",
+    "who",
+    "adding that",
+    "NATO",
+    "the ministry's",
+    "?",
+    "3.1 per cent",
+    "é",
+    "😀",
+]
+
+
+@given(
+    pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=40),
+    cut=st.tuples(st.integers(0, 400), st.integers(0, 400)),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_text_and_span_gives_an_answer_without_error(pieces, cut):
+    body = " ".join(pieces).strip() or "x"
+    start, end = sorted(cut)
+    found = attribute(body, start, end)
+    assert isinstance(found.claimant, str)
+    if found.evidence_start is not None:
+        assert 0 <= found.evidence_start <= found.evidence_end <= len(body)
+    for sentence in checkworthiness.article_sentences(body):
+        assert body[sentence.start : sentence.end] == sentence.text
+        assert 0 <= sentence.score <= 1
