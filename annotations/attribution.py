@@ -800,6 +800,10 @@ def _find_frames(analysis: Analysis) -> None:
 
 @lru_cache(maxsize=32)
 def analyse(body: str) -> Analysis:
+    """Everything the rules read off ``body`` once: its quotations,
+    appositives, sentences, the people and organisations it introduces and
+    every speech frame. Cached per body, so scoring every sentence or
+    guessing many claimants costs one analysis."""
     quotations = _quotations(body)
     masked = _mask(body, quotations)
     analysis = Analysis(
