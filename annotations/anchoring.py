@@ -90,6 +90,18 @@ def trim(body: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def trimmed(body: str, anchored: Span) -> Span:
+    """The span without white space at its edges, so that every way of marking
+    (a mouse selection, API offsets, a quote) stores the same claim; a span of
+    white space alone is refused."""
+    start, end = trim(body, anchored.start, anchored.end)
+    if start == end:
+        raise ValidationError("The selection is only white space.", code="empty_span")
+    if (start, end) == (anchored.start, anchored.end):
+        return anchored
+    return span(body, start, end)
+
+
 def find_quote(body: str, quote: str, prefix: str = "", suffix: str = "") -> Span:
     """Anchor a TextQuoteSelector: find the one place where ``prefix + quote +
     suffix`` occurs, and raise ``ValidationError`` when it is absent or

@@ -494,3 +494,23 @@ class PublicPage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:public_page", args=[self.slug])
+
+
+class ReadingPreference(models.Model):
+    """A reader's own settings, kept per account so they follow the person
+    from one browser or session to the next."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_preference"
+    )
+    show_hints = models.BooleanField(
+        default=True, help_text="Show check-worthiness hints and suggested claims in the reader."
+    )
+
+    def __str__(self) -> str:
+        return f"Reading preferences of {self.user}"
+
+    @classmethod
+    def shows_hints(cls, user) -> bool:
+        found = cls.objects.filter(user=user).values_list("show_hints", flat=True).first()
+        return True if found is None else found

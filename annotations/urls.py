@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from annotations.models import PublicPage
 from annotations.public import feeds, sitemaps
-from annotations.views import articles, claims, dashboard, public
+from annotations.views import articles, assist, claims, dashboard, public
 
 app_name = "annotations"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("", articles.article_list, name="article_list"),
     path("articles/import/", articles.article_import, name="article_import"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
+    # Workspace: reading assistance (check-worthiness hints, suggested claims).
+    path("articles/<int:pk>/hints/", assist.article_hints, name="article_hints"),
+    path("articles/<int:pk>/hints/toggle/", assist.hints_toggle, name="hints_toggle"),
     # Workspace: the claim panel (marking, editing, verdicts, evidence, workflow).
     path("articles/<int:pk>/claims/", claims.claim_create, name="claim_create"),
     path("articles/<int:pk>/claims/<int:claim_pk>/", claims.claim_detail, name="claim_detail"),

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from annotations import anchoring, permissions
+from annotations import anchoring, attribution, permissions
 from annotations.models import (
     Article,
     ChangeEntry,
@@ -404,13 +404,15 @@ def mark(
     prefix: str = "",
     suffix: str = "",
     claim_text: str = "",
-    claimant: str = "",
+    claimant: str | None = None,
 ) -> Claim:
     """Create a draft claim on ``article``.
 
     The span is given by ``start``/``end`` (code points; ``quote``, when
     given, must match) or by ``quote`` alone with optional ``prefix`` and
-    ``suffix`` context, which must pick exactly one place in the body.
+    ``suffix`` context, which must pick exactly one place in the body. White
+    space at its edges is trimmed. Without a ``claimant`` (None, not "") the
+    attribution rules guess one from the article.
     """
     _require_editor(by)
     try:
@@ -422,9 +424,12 @@ def mark(
             anchored = anchoring.find_quote(article.body, quote, prefix, suffix)
         else:
             raise ValidationError("Give start and end offsets, or a quote.", code="offsets")
+        anchored = anchoring.trimmed(article.body, anchored)
     except ValidationError as error:
         message, errors = _validation_errors(error)
         raise Invalid(message, errors) from error
+    if claimant is None:
+        claimant = attribution.guess_claimant(article.body, anchored.start, anchored.end)
     claim = Claim(
         article=article,
         start=anchored.start,

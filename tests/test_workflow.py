@@ -576,7 +576,10 @@ def test_every_change_writes_exactly_one_event_with_before_and_after(
         steps.append(event)
         return result
 
-    claim = step("created", lambda: workflow.mark(article, by=editor, quote="the minister told"))
+    claim = step(
+        "created",
+        lambda: workflow.mark(article, by=editor, quote="the minister told", claimant=""),
+    )
     claim = step(
         "edited",
         lambda: workflow.update(

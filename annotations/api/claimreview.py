@@ -34,9 +34,16 @@ def factcheck_url(request, claim: Claim) -> str:
     return request.build_absolute_uri(reverse("annotations:factcheck_detail", args=[claim.pk]))
 
 
-def _claimant(name: str) -> dict[str, str]:
-    kind = "Organization" if ORGANIZATION_WORDS.search(name) else "Person"
-    return {"@type": kind, "name": name}
+def _claimant(claimant: str) -> dict[str, str]:
+    # The attribution rules write "Name, role" ("Alexander Lukashevich,
+    # Russian Foreign Ministry spokesman"): the role is not the name's kind.
+    name, _, role = claimant.partition(", ")
+    if ORGANIZATION_WORDS.search(name):
+        return {"@type": "Organization", "name": claimant}
+    person = {"@type": "Person", "name": name}
+    if role:
+        person["jobTitle"] = role
+    return person
 
 
 def _rating(claim: Claim) -> dict[str, Any] | None:

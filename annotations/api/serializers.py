@@ -177,7 +177,12 @@ class ClaimCreateSerializer(serializers.Serializer):
     prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     claim_text = serializers.CharField(required=False, allow_blank=True)
-    claimant = serializers.CharField(required=False, allow_blank=True)
+    claimant = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Who made the claim. Omitted, it is guessed from the article by the same "
+        'attribution rules as the workspace; "" records nobody.',
+    )
 
 
 class ClaimUpdateSerializer(serializers.Serializer):

@@ -42,7 +42,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from annotations import importers, permissions, workflow
-from annotations.api import claimreview, serializers, webannotation
+from annotations.api import claimreview, sentences, serializers, webannotation
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.filters import MAX_ID, MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
 from annotations.models import Article, ChangeEntry, Claim, Evidence, Rating
@@ -512,6 +512,7 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
     filter_backends = []
     lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "head", "options"]
+    editor_only_actions = ("sentences",)
 
     @property
     def internal(self) -> bool:
@@ -593,6 +594,17 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
             request, article, items, page=page, page_size=page_size, total=total
         )
         return annotation_response(data, request)
+
+    @extend_schema(
+        summary="Every body sentence with its check-worthiness (editors)",
+        description="The article body split into sentences, in order, each with code point "
+        "`start`/`end`, its `text`, a `score` from 0 to 1 and the `reasons` for it (a number, a "
+        "comparison, a prediction, a named source; opinions and questions score low).",
+        responses={200: sentences.SentenceSerializer(many=True), **read_errors(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def sentences(self, request: Request, pk: str) -> Response:
+        return Response(sentences.article_sentences(self.get_object().body))
 
 
 def _non_negative(request: Request, name: str, default: int, maximum: int = MAX_ID) -> int:

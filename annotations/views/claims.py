@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
-from annotations import anchoring, attribution, workflow
+from annotations import workflow
 from annotations.forms import (
     ClaimForm,
     CommentForm,
@@ -47,16 +47,6 @@ def _save(
 # --- marking ---------------------------------------------------------------------
 
 
-def _selection(body: str, start: int, end: int, quote: str) -> tuple[int, int, str]:
-    """Trim white space off a selection, and off its quote alike."""
-    if not 0 <= start < end <= len(body):
-        return start, end, quote
-    trimmed_start, trimmed_end = anchoring.trim(body, start, end)
-    if len(quote) == end - start:
-        quote = quote[trimmed_start - start : len(quote) - (end - trimmed_end)]
-    return trimmed_start, trimmed_end, quote
-
-
 def _mark_failed(request: HttpRequest, article: Article, message: str, status: int):
     if wants_partial(request):
         response = render(
@@ -74,18 +64,15 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
         return _mark_failed(
             request, article, "Select the text of the claim in the article body first.", 422
         )
-    start, end, quote = _selection(
-        article.body,
-        form.cleaned_data["start"],
-        form.cleaned_data["end"],
-        form.cleaned_data["quote"],
-    )
-    claimant = form.cleaned_data["claimant"]
-    if not claimant and 0 <= start < end <= len(article.body):
-        claimant = attribution.guess_claimant(article.body, start, end)
     try:
+        # Trimming and the claimant guess live in workflow.mark, shared with the API.
         claim = workflow.mark(
-            article, by=request.user, start=start, end=end, quote=quote, claimant=claimant
+            article,
+            by=request.user,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            quote=form.cleaned_data["quote"],
+            claimant=form.cleaned_data["claimant"] or None,
         )
     except workflow.WorkflowError as error:
         return _mark_failed(request, article, error.message, panel.status_for(error))

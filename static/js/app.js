@@ -4,6 +4,8 @@
 // feedback is brought into view. Loaded as a module; no inline scripts or
 // handlers (the CSP forbids them).
 
+import "./assist.js";
+
 const BODY = "article-body";
 
 // The model counts code points; DOM offsets count UTF-16 units.

@@ -42,6 +42,7 @@ OPERATIONS = {
     ("post", "/api/v1/articles/"),
     ("get", "/api/v1/articles/{id}/"),
     ("get", "/api/v1/articles/{id}/annotations/"),
+    ("get", "/api/v1/articles/{id}/sentences/"),
     ("get", "/api/v1/ratings/"),
     ("get", "/api/v1/changes/"),
     ("post", "/api/v1/auth/token/"),
