@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "annotations",
 ]
 
@@ -124,8 +125,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Archived copies and uploaded evidence; never served straight from here
+# (the app serves them with a sandboxing CSP), so there is no MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "FILES_BACKEND", "django.core.files.storage.FileSystemStorage"
+        )
+    },
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND",
@@ -166,6 +174,31 @@ FACTCHECK_PUBLISHER_NAME = os.environ.get("FACTCHECK_PUBLISHER_NAME", "Factcheck
 FACTCHECK_PUBLISHER_URL = os.environ.get(
     "FACTCHECK_PUBLISHER_URL", "https://factcheck.example.org/"
 )
+
+# Background tasks (Django's tasks framework). The default queue lives in the
+# database (django-tasks-db) so one `manage.py worker` next to the web server
+# is all a single machine needs; "immediate" runs tasks inside the request.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# Attempts of a task that failed for a reason that may pass (timeouts, 5xx),
+# the first retry's delay (doubled each time), and the time after which a
+# task still marked running is taken for dead (its worker was killed).
+FACTCHECK_TASK_ATTEMPTS = int(os.environ.get("FACTCHECK_TASK_ATTEMPTS", "4"))
+FACTCHECK_TASK_BACKOFF = float(os.environ.get("FACTCHECK_TASK_BACKOFF", "30"))
+FACTCHECK_TASK_TIME_LIMIT = float(os.environ.get("FACTCHECK_TASK_TIME_LIMIT", "120"))
+# Archiving and link checks.
+FACTCHECK_ARCHIVE_SCREENSHOTS = env_bool("FACTCHECK_ARCHIVE_SCREENSHOTS", False)
+FACTCHECK_CHROMIUM = os.environ.get("FACTCHECK_CHROMIUM", "chromium")
+FACTCHECK_UPLOAD_MAX_BYTES = int(os.environ.get("FACTCHECK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+FACTCHECK_LINK_CHECK_HOURS = float(os.environ.get("FACTCHECK_LINK_CHECK_HOURS", "24"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
