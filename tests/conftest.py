@@ -119,6 +119,29 @@ def published(in_review, reviewer) -> Claim:
     return workflow.approve(in_review, by=reviewer, version=in_review.version)
 
 
+@pytest.fixture
+def run_tasks():
+    """Run the queued background tasks in this process, as ``manage.py
+    worker`` would, until none is ready; returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def run(max_tasks: int | None = None) -> int:
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=max_tasks,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker._run_tasks
+
+    return run
+
+
 def in_thread(call: Callable, outcome: list, *, start: threading.Barrier | None = None):
     def run():
         try:
