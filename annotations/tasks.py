@@ -32,8 +32,6 @@ from annotations.models import Evidence
 
 PERIODIC_EVERY = datetime.timedelta(minutes=5)
 LINK_CHECKS_PER_RUN = 200
-# Past its time limit, a running task is taken for dead after this margin.
-STALL_GRACE = datetime.timedelta(seconds=30)
 
 
 class TimeLimitExceeded(archive.Transient):
@@ -195,7 +193,7 @@ def recover_stalled(now: datetime.datetime | None = None) -> int:
     worker (killed, machine restarted): mark them failed and run them again,
     which is safe because every task is idempotent."""
     now = now or timezone.now()
-    limit = datetime.timedelta(seconds=settings.FACTCHECK_TASK_TIME_LIMIT) + STALL_GRACE
+    limit = datetime.timedelta(seconds=settings.FACTCHECK_TASK_STALLED_AFTER)
     stalled = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING, started_at__lt=now - limit
     )

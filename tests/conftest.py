@@ -120,6 +120,25 @@ def published(in_review, reviewer) -> Claim:
 
 
 @pytest.fixture
+def source_site(settings):
+    """A local site of evidence sources; server-side fetches may reach it
+    because the test switches FACTCHECK_FETCH_ALLOW_PRIVATE on."""
+    from tests.source_site import SourceSite
+
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
+    site = SourceSite().start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Archives and uploads go to a folder of this test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def run_tasks():
     """Run the queued background tasks in this process, as ``manage.py
     worker`` would, until none is ready; returns how many ran."""
