@@ -139,10 +139,15 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def run_tasks():
+def run_tasks(monkeypatch):
     """Run the queued background tasks in this process, as ``manage.py
     worker`` would, until none is ready; returns how many ran."""
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.management.commands.db_worker import Worker
+
+    # The worker drops stale connections between tasks; here its connection
+    # is the test's, inside the test's transaction, and must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run(max_tasks: int | None = None) -> int:
         worker = Worker(
