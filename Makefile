@@ -45,7 +45,11 @@ run: seed demo-users
 	@echo ""
 	@echo "  Factcheck is serving at http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as editor / $(DEMO_PASSWORD) or reviewer / $(DEMO_PASSWORD)"
+	@echo "  A background worker archives sources and imports URLs (manage.py tasks lists them)"
 	@echo ""
+	@# One background worker next to the web server; it stops with it.
+	DEBUG=1 $(PY) manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev
