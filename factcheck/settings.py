@@ -6,6 +6,7 @@ production comes from environment variables, never from a second file.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -130,9 +131,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {
-        "BACKEND": os.environ.get(
-            "FILES_BACKEND", "django.core.files.storage.FileSystemStorage"
-        )
+        "BACKEND": os.environ.get("FILES_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        # e.g. {"bucket_name": "archives", "endpoint_url": "https://s3.example.org"}
+        "OPTIONS": json.loads(os.environ.get("FILES_OPTIONS") or "{}"),
     },
     "staticfiles": {
         "BACKEND": os.environ.get(
