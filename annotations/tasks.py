@@ -24,7 +24,9 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.tasks import TaskResultStatus, task, task_backends
+from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
+from django_tasks.exceptions import TaskResultDoesNotExist as RQTaskResultDoesNotExist
 from django_tasks_db.models import DBTaskResult
 
 from annotations import archive, importers
@@ -49,6 +51,10 @@ def time_limit(seconds: float) -> Iterator[None]:
     another thread (the immediate backend inside a request) the fetcher's
     own timeout is the limit."""
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        # The worker enforces a limit of its own with the alarm (RQ does).
         yield
         return
 
@@ -226,10 +232,22 @@ def retry_failed(result: DBTaskResult) -> str:
     return new_id
 
 
-def import_status(result_id: str) -> dict[str, Any]:
+def import_status(result_id: str) -> dict[str, Any] | None:
     """Where a URL import stands, for the page that waits for it:
-    ``{"state": "pending"|"done"|"failed", ...}``, following retries."""
+    ``{"state": "pending"|"done"|"failed", "url", ...}`` following retries,
+    or ``None`` when there is no such import."""
     backend = task_backends["default"]
+    try:
+        first = backend.get_result(result_id)
+    except (TaskResultDoesNotExist, RQTaskResultDoesNotExist):
+        # The RQ backend builds on the django-tasks backport's exceptions.
+        return None
+    if first.task.module_path != import_url.module_path:
+        return None
+    return {"url": first.args[0], **_import_state(backend, result_id)}
+
+
+def _import_state(backend, result_id: str) -> dict[str, Any]:
     for _ in range(settings.FACTCHECK_TASK_ATTEMPTS + 1):
         result = backend.get_result(result_id)
         if result.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):

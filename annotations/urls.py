@@ -40,7 +40,7 @@ urlpatterns = [
     path("claims/<int:claim_pk>/history/", review.claim_history, name="claim_history"),
     path("dashboard/", review.dashboard, name="dashboard"),
     # Sources: URL imports on the queue, archives, uploads, protected sources, link checks.
-    path("articles/import/<uuid:task_id>/", sources.import_status, name="import_status"),
+    path("articles/import/<slug:task_id>/", sources.import_status, name="import_status"),
     path("claims/<int:claim_pk>/sources/upload/", sources.source_upload, name="source_upload"),
     path(
         "claims/<int:claim_pk>/sources/protected/",

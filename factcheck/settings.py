@@ -184,11 +184,18 @@ TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
+            "redis": "django_tasks_rq.RQBackend",
             "immediate": "django.tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
         "QUEUES": ["default"],
     }
 }
+# Larger deployments: TASKS_BACKEND=redis puts the queue in Redis (RQ), for
+# any number of `manage.py rqworker` processes on any number of machines.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+if TASKS_BACKEND == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 # Attempts of a task that failed for a reason that may pass (timeouts, 5xx),
 # the first retry's delay (doubled each time), and the time after which a
 # task still marked running is taken for dead (its worker was killed).

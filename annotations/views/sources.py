@@ -10,8 +10,6 @@ every copy; the public only those of published or retracted claims.
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -24,7 +22,6 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from django_tasks_db.models import DBTaskResult
 
 from annotations import archive, permissions, tasks, uploads, workflow
 from annotations.models import Claim, Evidence
@@ -98,11 +95,11 @@ def _serve(name: str, *, content_type: str, filename: str, attachment: bool) -> 
 @require_GET
 @login_required
 @editor_required
-def import_status(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
-    if not DBTaskResult.objects.filter(pk=task_id, task_path=tasks.import_url.module_path).exists():
+def import_status(request: HttpRequest, task_id: str) -> HttpResponse:
+    status = tasks.import_status(task_id)
+    if status is None:
         raise Http404("No such import.")
-    status = tasks.import_status(str(task_id))
-    url = DBTaskResult.objects.get(pk=task_id).args_kwargs["args"][0]
+    url = status["url"]
     if status["state"] == "done":
         article_url = reverse("annotations:article_detail", args=[status["article"]])
         if status["created"]:

@@ -19,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=50, help="failed tasks listed (50)")
 
     def handle(self, *args, retry=None, retry_all=False, limit=50, **options) -> None:
+        if not tasks.uses_database_queue():
+            return self.handle_rq(retry=retry, retry_all=retry_all, limit=limit)
         if retry or retry_all:
             failed = tasks.failed_tasks()
             chosen = list(failed if retry_all else failed.filter(pk__in=retry))
@@ -43,3 +45,33 @@ class Command(BaseCommand):
                 f"{result.pk}  {result.task_path}  {result.args_kwargs}  "
                 f"failed {result.finished_at:%Y-%m-%d %H:%M:%S}  {last_line[0]}"
             )
+
+    def handle_rq(self, *, retry, retry_all, limit) -> None:
+        """The same for the Redis queue (RQ keeps failed jobs in a registry)."""
+        import django_rq
+        from django_tasks_rq import Job
+
+        queue = django_rq.get_queue("default", job_class=Job)
+        failed = queue.failed_job_registry
+        failed_ids = failed.get_job_ids()
+        if retry or retry_all:
+            chosen = failed_ids if retry_all else retry
+            missing = set(chosen) - set(failed_ids)
+            if missing:
+                raise CommandError(f"No failed task with id {', '.join(sorted(missing))}.")
+            for job_id in chosen:
+                failed.requeue(job_id)
+                self.stdout.write(f"retried {job_id}")
+            self.stdout.write(f"{len(chosen)} task(s) queued again.")
+            return
+        self.stdout.write(
+            f"ready: {queue.count}  running: {queue.started_job_registry.count}  "
+            f"scheduled: {queue.scheduled_job_registry.count}  failed: {len(failed_ids)}"
+        )
+        for job in Job.fetch_many(failed_ids[:limit], connection=queue.connection):
+            if job is None:
+                continue
+            result = job.latest_result()
+            error = (result.exc_string if result else "") or ""
+            last_line = error.strip().splitlines()[-1:] or [""]
+            self.stdout.write(f"{job.id}  {job.func_name}  {job.args}  {last_line[0]}")
