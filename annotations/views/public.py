@@ -16,7 +16,7 @@ def factcheck_detail(request: HttpRequest, claim_pk: int) -> HttpResponse:
     claim = get_object_or_404(
         Claim.objects.public()
         .select_related("article", "rating")
-        .prefetch_related("evidence", "corrections"),
+        .prefetch_related("evidence__archive", "corrections"),
         pk=claim_pk,
     )
     review = claimreview.claim_review(request, claim)
