@@ -7,6 +7,7 @@ import datetime
 import gzip
 import hashlib
 import io
+import os
 
 import pytest
 from django.core.files.storage import default_storage
@@ -400,3 +401,33 @@ def test_a_failed_archive_can_be_retried_from_the_panel(
     run_tasks()
     evidence.refresh_from_db()
     assert evidence.archive.status == Archive.Status.OK
+
+
+# --- screenshots (optional) ------------------------------------------------------------
+
+
+def test_a_screenshot_of_the_sanitized_copy_is_kept_when_switched_on(
+    editor_client, draft, editor, source_site, run_tasks, settings
+):
+    settings.FACTCHECK_ARCHIVE_SCREENSHOTS = True
+    settings.FACTCHECK_CHROMIUM = os.environ.get("CHROMIUM_PATH", "chromium")
+    evidence = add_source(draft, editor, f"{source_site.url}/fine")
+    run_tasks()
+    evidence.refresh_from_db()
+    assert evidence.archive.screenshot
+    response = editor_client.get(f"/sources/{evidence.pk}/archive/screenshot.png")
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG\r\n\x1a\n")
+    assert source_site.hits == {"/fine": 1}  # the browser never loaded the live page
+
+
+def test_screenshots_are_skipped_cleanly_when_no_browser_is_installed(
+    draft, editor, source_site, run_tasks, settings
+):
+    settings.FACTCHECK_ARCHIVE_SCREENSHOTS = True
+    settings.FACTCHECK_CHROMIUM = "no-such-browser"
+    evidence = add_source(draft, editor, f"{source_site.url}/fine")
+    run_tasks()
+    evidence.refresh_from_db()
+    assert evidence.archive.status == Archive.Status.OK
+    assert not evidence.archive.screenshot
