@@ -48,7 +48,7 @@ class WorkerLost(Exception):
 def time_limit(seconds: float) -> Iterator[None]:
     """Interrupt the block after ``seconds``. The worker runs tasks on its
     main thread, where an alarm signal can interrupt a blocking read; on
-    another thread (the immediate backend inside a request) the fetcher's
+    another thread (a task run inside a threaded test or server) the fetcher's
     own timeout is the limit."""
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
         yield

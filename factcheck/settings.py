@@ -178,14 +178,13 @@ FACTCHECK_PUBLISHER_URL = os.environ.get(
 
 # Background tasks (Django's tasks framework). The default queue lives in the
 # database (django-tasks-db) so one `manage.py worker` next to the web server
-# is all a single machine needs; "immediate" runs tasks inside the request.
+# is all a single machine needs.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
 TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
             "redis": "django_tasks_rq.RQBackend",
-            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
         "QUEUES": ["default"],
     }
