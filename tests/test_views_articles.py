@@ -325,6 +325,7 @@ def test_a_url_answering_404_is_reported(editor_client, settings, local_page, ru
     assert response.status_code == 200
     assert "Import failed" in response.text
     assert "HTTP 404" in response.text
+    assert "Try again" in response.text
     assert Article.objects.count() == 0
 
 
