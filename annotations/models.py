@@ -399,6 +399,16 @@ class Evidence(models.Model):
     def as_dict(self) -> dict[str, str]:
         return {f: getattr(self, f) for f in ("url", "title", "publisher", "excerpt", "note")}
 
+    def copy_fields(self) -> dict:
+        """Everything a copy of this source (in a correction) keeps, its
+        archive and link state included."""
+        skip = {"id", "claim", "added_by", "added_at"}
+        return {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.name not in skip
+        }
+
     @property
     def archive_pending(self) -> bool:
         return self.kind == self.Kind.URL and self.archive_id is None

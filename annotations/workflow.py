@@ -736,7 +736,7 @@ def start_correction(claim: Claim, *, by, version: int | None = None, comment: s
     )
     copy.save()
     Evidence.objects.bulk_create(
-        Evidence(claim=copy, added_by=e.added_by, **e.as_dict()) for e in claim.evidence.all()
+        Evidence(claim=copy, added_by=e.added_by, **e.copy_fields()) for e in claim.evidence.all()
     )
     # One event, on the published claim; the copy's own history starts with
     # its first edit and joins this one when the correction is approved.

@@ -383,3 +383,32 @@ def test_api_archive_is_null_while_pending(client, editor, draft):
     data = token_client.get(f"/api/v1/claims/{draft.pk}/").json()
     assert data["evidence"][0]["archive"] is None
     assert data["evidence"][0]["kind"] == "url"
+
+
+def test_a_correction_copies_files_protected_sources_and_archives(draft, editor, reviewer, media):
+    claim = workflow.update(
+        draft, by=editor, version=draft.version, rating=factories.rating(), summary="No."
+    )
+    workflow.add_file_evidence(
+        claim, by=editor, version=claim.version, checked=uploads.check(png(), name="a.png")
+    )
+    claim.refresh_from_db()
+    workflow.add_protected_evidence(
+        claim, by=editor, version=claim.version, reason="Confidential.", stance="context"
+    )
+    claim.refresh_from_db()
+    link = workflow.add_evidence(claim, by=editor, version=claim.version, url="https://a.example/")
+    copy = Archive.objects.create(url=link.url, status="ok", fetched_at="2026-01-01T00:00:00Z")
+    Evidence.objects.filter(pk=link.pk).update(archive=copy)
+    claim.refresh_from_db()
+    claim = workflow.submit(claim, by=editor, version=claim.version)
+    claim = workflow.approve(claim, by=reviewer, version=claim.version)
+    working = workflow.start_correction(
+        claim, by=editor, version=claim.version, comment="Typo in the summary."
+    )
+    copied = {e.kind: e for e in working.evidence.all()}
+    assert set(copied) == {"file", "protected", "url"}
+    assert copied["file"].file.name == Evidence.objects.get(claim=claim, kind="file").file.name
+    assert copied["protected"].protected_reason == "Confidential."
+    assert copied["protected"].stance == "context"
+    assert copied["url"].archive_id == copy.pk
