@@ -4,6 +4,8 @@ PY      := $(VENV)/bin/python
 PORT    ?= 8000
 DEMO_PASSWORD ?= factcheck-demo
 export DEMO_PASSWORD
+# TASKS_BACKEND=redis runs RQ's worker instead of the database queue's.
+WORKER = $(if $(filter redis,$(TASKS_BACKEND)),rqworker --job-class django_tasks_rq.Job --with-scheduler default,worker)
 
 # The environment the test suite runs in: production settings (DEBUG off)
 # with a throw-away key, plain static storage and cookies over http.
@@ -45,13 +47,22 @@ run: seed demo-users
 	@echo ""
 	@echo "  Factcheck is serving at http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as editor / $(DEMO_PASSWORD) or reviewer / $(DEMO_PASSWORD)"
+	@echo "  A background worker archives sources and imports URLs (manage.py tasks lists them)"
 	@echo ""
+	@# One background worker next to the web server; it stops with it.
+	DEBUG=1 $(PY) manage.py $(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
 		else echo "The browser tests need Chromium: apt-get install chromium" >&2; exit 1; fi; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+		command -v redis-server >/dev/null 2>&1 || { \
+			if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server; \
+			else echo "The Redis queue tests need Redis: apt-get install redis-server" >&2; exit 1; fi; }; \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null; sleep 1; }
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

@@ -322,13 +322,83 @@ class Claim(models.Model):
         return f'"claim-{self.pk}-v{self.version}"'
 
 
+class Archive(models.Model):
+    """A copy of a source as fetched once: WARC record, readable text, a
+    sanitized page, optionally a screenshot. Written whole or not at all."""
+
+    class Status(models.TextChoices):
+        OK = "ok", "Archived"
+        FAILED = "failed", "Failed"
+
+    url = models.URLField(max_length=2000)
+    final_url = models.URLField(max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    error = models.TextField(blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    fetched_at = models.DateTimeField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    text_sha256 = models.CharField(max_length=64, blank=True)
+    warc = models.FileField(upload_to="archives/", max_length=300, blank=True)
+    html = models.FileField(upload_to="archives/", max_length=300, blank=True)
+    screenshot = models.FileField(upload_to="archives/", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.url} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status == self.Status.OK
+
+
 class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        URL = "url", "Link"
+        FILE = "file", "Uploaded file"
+        PROTECTED = "protected", "Protected source"
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports the verdict"
+        REFUTES = "refutes", "Refutes the claim"
+        CONTEXT = "context", "Context"
+
+    class LinkStatus(models.TextChoices):
+        UNCHECKED = "", "Not checked yet"
+        OK = "ok", "Unchanged"
+        CHANGED = "changed", "Changed since archived"
+        GONE = "gone", "Gone"
+
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
-    url = models.URLField(max_length=2000, validators=[http_url])
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.URL)
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.SUPPORTS)
+    url = models.URLField(max_length=2000, blank=True, validators=[http_url])
     title = models.CharField(max_length=500, blank=True)
     publisher = models.CharField(max_length=300, blank=True)
     excerpt = models.TextField(blank=True)
     note = models.TextField(blank=True, help_text="Internal note; never public.")
+    file = models.FileField(upload_to="evidence/", max_length=300, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    file_size = models.PositiveIntegerField(null=True, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    thumbnail = models.FileField(upload_to="evidence/", max_length=300, blank=True)
+    protected_reason = models.TextField(
+        blank=True, help_text="Why the source cannot be shown; public, without details."
+    )
+    archive = models.ForeignKey(
+        Archive, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    link_status = models.CharField(
+        max_length=10, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED, blank=True
+    )
+    link_checked_at = models.DateTimeField(null=True, blank=True)
+    link_since = models.DateTimeField(null=True, blank=True)
+    link_failures = models.PositiveSmallIntegerField(default=0)
+    link_next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -339,16 +409,57 @@ class Evidence(models.Model):
         verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(
-                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
-                name="evidence_url_http",
+                condition=(
+                    Q(kind="url", url__startswith="http://")
+                    | Q(kind="url", url__startswith="https://")
+                    | (Q(kind="file") & ~Q(file=""))
+                    | (Q(kind="protected") & ~Q(protected_reason=""))
+                ),
+                name="evidence_kind_complete",
+                violation_error_message=(
+                    "A source needs a link, an uploaded file or the reason it is protected."
+                ),
             )
         ]
 
     def __str__(self) -> str:
-        return self.title or self.url
+        return self.title or self.url or self.get_kind_display()
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.URL and not self.url:
+            raise ValidationError({"url": "This field is required."})
+        if self.kind == self.Kind.PROTECTED and not self.protected_reason.strip():
+            raise ValidationError({"protected_reason": "Say why the source cannot be shown."})
 
     def as_dict(self) -> dict[str, str]:
         return {f: getattr(self, f) for f in ("url", "title", "publisher", "excerpt", "note")}
+
+    def copy_fields(self) -> dict:
+        """Everything a copy of this source (in a correction) keeps, its
+        archive and link state included."""
+        skip = {"id", "claim", "added_by", "added_at"}
+        return {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.name not in skip
+        }
+
+    @property
+    def archive_pending(self) -> bool:
+        return self.kind == self.Kind.URL and self.archive_id is None
+
+    @property
+    def is_backed(self) -> bool:
+        """A reader can check it: a working link, an archived copy, a file, or
+        a stated reason why it cannot be shown."""
+        if self.kind == self.Kind.FILE:
+            return bool(self.file)
+        if self.kind == self.Kind.PROTECTED:
+            return bool(self.protected_reason.strip())
+        if self.archive_id is None or self.archive.is_ok:
+            # A copy on its way does not hold approval up; a failed one does.
+            return True
+        return self.link_status in (self.LinkStatus.OK, self.LinkStatus.CHANGED)
 
 
 class AppendOnlyModel(models.Model):

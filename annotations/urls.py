@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from annotations.models import PublicPage
 from annotations.public import feeds, sitemaps
-from annotations.views import articles, assist, claims, dashboard, public
+from annotations.views import articles, assist, claims, dashboard, public, sources
 
 app_name = "annotations"
 
@@ -45,6 +45,36 @@ urlpatterns = [
     path("claims/<int:claim_pk>/history/", claims.claim_history, name="claim_history"),
     # The desk's queues.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # Sources: URL imports on the queue, archives, uploads, protected sources, link checks.
+    path("articles/import/<slug:task_id>/", sources.import_status, name="import_status"),
+    path("claims/<int:claim_pk>/sources/upload/", sources.source_upload, name="source_upload"),
+    path(
+        "claims/<int:claim_pk>/sources/protected/",
+        sources.source_protected,
+        name="source_protected",
+    ),
+    path("sources/", sources.sources_queue, name="sources_queue"),
+    path("sources/<int:evidence_pk>/stance/", sources.source_stance, name="source_stance"),
+    path("sources/<int:evidence_pk>/state/", sources.archive_state, name="archive_state"),
+    path("sources/<int:evidence_pk>/retry/", sources.archive_retry, name="archive_retry"),
+    path("sources/<int:evidence_pk>/archive/", sources.archived_copy, name="archived_copy"),
+    path(
+        "sources/<int:evidence_pk>/archive/page.html",
+        sources.archived_page,
+        name="archived_page",
+    ),
+    path(
+        "sources/<int:evidence_pk>/archive/record.warc.gz",
+        sources.archived_record,
+        name="archived_record",
+    ),
+    path(
+        "sources/<int:evidence_pk>/archive/screenshot.png",
+        sources.archived_screenshot,
+        name="archived_screenshot",
+    ),
+    path("sources/<int:evidence_pk>/file/", sources.source_file, name="source_file"),
+    path("sources/<int:evidence_pk>/thumbnail/", sources.source_thumbnail, name="source_thumbnail"),
     # Public fact-check pages.
     path("factchecks/<int:claim_pk>/", public.factcheck_detail, name="factcheck_detail"),
     # The rest of the public site.

@@ -703,6 +703,7 @@ def approve(claim: Claim, *, by, version: int | None = None, comment: str = "") 
     records a public ``Correction`` and returns the published claim.
     """
     claim = _begin(claim, "approve", by=by, version=version, comment=comment)
+    _require_backed_sources(claim)
     claim.reviewed_by = by
     if claim.correction_of_id:
         return _publish_correction(claim, by=by, comment=comment)
@@ -855,7 +856,7 @@ def start_correction(claim: Claim, *, by, version: int | None = None, comment: s
     )
     copy.save()
     Evidence.objects.bulk_create(
-        Evidence(claim=copy, added_by=e.added_by, **e.as_dict()) for e in claim.evidence.all()
+        Evidence(claim=copy, added_by=e.added_by, **e.copy_fields()) for e in claim.evidence.all()
     )
     # One event, on the published claim; the copy's own history starts with
     # its first edit and joins this one when the correction is approved.
@@ -906,3 +907,132 @@ def perform(
             {"action": ["Unknown action."]},
         ) from None
     return step(claim, by=by, version=version, comment=comment)
+
+
+# --- evidence kinds, stance, and what approval needs of sources --------------
+
+
+def unbacked_sources(claim: Claim) -> list[Evidence]:
+    """Sources a reader could not check: a link whose archive failed and
+    which no longer answers (a file or a protected-source reason always
+    counts; a link whose copy is still being made does too)."""
+    return [e for e in claim.evidence.select_related("archive") if not e.is_backed]
+
+
+def _require_backed_sources(claim: Claim) -> None:
+    missing = unbacked_sources(claim)
+    if missing:
+        names = ", ".join(f"“{e}”" for e in missing)
+        raise NotApplicable(
+            f"Approval needs every source to be checkable: {names} has neither a working "
+            "link, an archived copy, an uploaded file nor a reason it is protected. Retry "
+            "its archive, upload a copy or mark it protected."
+        )
+
+
+def _add_source(claim: Claim, *, by, version: int | None, evidence: Evidence) -> Evidence:
+    _require_editor(by)
+    claim = _locked(claim)
+    _check_version(claim, version)
+    _require_editable(claim)
+    evidence.claim = claim
+    evidence.added_by = by
+    _clean_evidence(evidence)
+    evidence.save()
+    _evidence_changed(claim, by)
+    _record(
+        claim,
+        by=by,
+        action=Action.EVIDENCE_ADDED,
+        changes={f"evidence.{evidence.pk}": [None, _source_dict(evidence)]},
+    )
+    return evidence
+
+
+def _source_dict(evidence: Evidence) -> dict[str, str]:
+    data = evidence.as_dict()
+    data["kind"] = evidence.kind
+    data["stance"] = evidence.stance
+    if evidence.kind == Evidence.Kind.PROTECTED:
+        data["protected_reason"] = evidence.protected_reason
+    return data
+
+
+@transaction.atomic
+def add_file_evidence(
+    claim: Claim,
+    *,
+    by,
+    version: int | None,
+    checked,
+    title: str = "",
+    stance: str = Evidence.Stance.SUPPORTS,
+    note: str = "",
+) -> Evidence:
+    """Attach an uploaded file (already checked by ``uploads.check``) to a
+    draft; the file is stored under its content hash."""
+    from annotations import uploads  # Pillow loads only when a file comes.
+
+    name, thumbnail = uploads.save(checked)
+    evidence = Evidence(
+        kind=Evidence.Kind.FILE,
+        stance=stance,
+        title=title.strip(),
+        note=note.strip(),
+        file=name,
+        thumbnail=thumbnail,
+        file_type=checked.content_type,
+        file_size=len(checked.data),
+        file_sha256=checked.sha256,
+    )
+    return _add_source(claim, by=by, version=version, evidence=evidence)
+
+
+@transaction.atomic
+def add_protected_evidence(
+    claim: Claim,
+    *,
+    by,
+    version: int | None,
+    reason: str,
+    title: str = "",
+    stance: str = Evidence.Stance.SUPPORTS,
+    note: str = "",
+) -> Evidence:
+    """Record a source that cannot be shown (an offline interview, a
+    confidential document): the public sees that it exists and why it is
+    withheld, never its details (title and note stay internal)."""
+    evidence = Evidence(
+        kind=Evidence.Kind.PROTECTED,
+        stance=stance,
+        title=title.strip(),
+        note=note.strip(),
+        protected_reason=reason.strip(),
+    )
+    return _add_source(claim, by=by, version=version, evidence=evidence)
+
+
+@transaction.atomic
+def set_stance(evidence: Evidence, *, by, version: int | None, stance: str) -> Evidence:
+    """Say how a source bears on the claim: supports the verdict, refutes
+    the claim, or context."""
+    _require_editor(by)
+    claim = _locked(evidence.claim)
+    _check_version(claim, version)
+    _require_editable(claim)
+    evidence = _evidence_of(claim, evidence.pk)
+    if stance not in Evidence.Stance.values:
+        raise Invalid("Choose a stance.", {"stance": ["Select a valid choice."]})
+    if stance == evidence.stance:
+        return evidence
+    before = evidence.stance
+    Evidence.objects.filter(pk=evidence.pk).update(stance=stance)
+    evidence.stance = stance
+    _evidence_changed(claim, by)
+    _record(
+        claim,
+        by=by,
+        action=Action.EVIDENCE_CHANGED,
+        changes={f"evidence.{evidence.pk}.stance": [before, stance]},
+    )
+    return evidence

@@ -6,6 +6,7 @@ production comes from environment variables, never from a second file.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "annotations",
 ]
 
@@ -125,8 +127,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Archived copies and uploaded evidence; never served straight from here
+# (the app serves them with a sandboxing CSP), so there is no MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("FILES_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        # e.g. {"bucket_name": "archives", "endpoint_url": "https://s3.example.org"}
+        "OPTIONS": json.loads(os.environ.get("FILES_OPTIONS") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND",
@@ -170,6 +179,40 @@ FACTCHECK_PUBLISHER_URL = os.environ.get(
 # Public fact-check pages name who checked and who reviewed; an organisation
 # that protects its staff switches this off.
 FACTCHECK_PUBLIC_NAMES = env_bool("FACTCHECK_PUBLIC_NAMES", True)
+
+# Background tasks (Django's tasks framework). The default queue lives in the
+# database (django-tasks-db) so one `manage.py worker` next to the web server
+# is all a single machine needs.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "redis": "django_tasks_rq.RQBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# Larger deployments: TASKS_BACKEND=redis puts the queue in Redis (RQ), for
+# any number of `manage.py rqworker` processes on any number of machines.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+if TASKS_BACKEND == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# Attempts of a task that failed for a reason that may pass (timeouts, 5xx),
+# the first retry's delay (doubled each time), and the time after which a
+# task still marked running is taken for dead (its worker was killed).
+FACTCHECK_TASK_ATTEMPTS = int(os.environ.get("FACTCHECK_TASK_ATTEMPTS", "4"))
+FACTCHECK_TASK_BACKOFF = float(os.environ.get("FACTCHECK_TASK_BACKOFF", "30"))
+FACTCHECK_TASK_TIME_LIMIT = float(os.environ.get("FACTCHECK_TASK_TIME_LIMIT", "120"))
+FACTCHECK_TASK_STALLED_AFTER = float(
+    os.environ.get("FACTCHECK_TASK_STALLED_AFTER", FACTCHECK_TASK_TIME_LIMIT + 30)
+)
+# Archiving and link checks.
+FACTCHECK_ARCHIVE_SCREENSHOTS = env_bool("FACTCHECK_ARCHIVE_SCREENSHOTS", False)
+FACTCHECK_CHROMIUM = os.environ.get("FACTCHECK_CHROMIUM", "chromium")
+FACTCHECK_UPLOAD_MAX_BYTES = int(os.environ.get("FACTCHECK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+FACTCHECK_LINK_CHECK_HOURS = float(os.environ.get("FACTCHECK_LINK_CHECK_HOURS", "24"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

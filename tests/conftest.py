@@ -128,6 +128,53 @@ def published(in_review, reviewer) -> Claim:
     return workflow.approve(in_review, by=reviewer, version=in_review.version)
 
 
+@pytest.fixture
+def source_site(settings):
+    """A local site of evidence sources; server-side fetches may reach it
+    because the test switches FACTCHECK_FETCH_ALLOW_PRIVATE on."""
+    from tests.source_site import SourceSite
+
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
+    site = SourceSite().start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Archives and uploads go to a folder of this test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run the queued background tasks in this process, as ``manage.py
+    worker`` would, until none is ready; returns how many ran."""
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    # The worker drops stale connections between tasks; here its connection
+    # is the test's, inside the test's transaction, and must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run(max_tasks: int | None = None) -> int:
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=max_tasks,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker._run_tasks
+
+    return run
+
+
 def in_thread(call: Callable, outcome: list, *, start: threading.Barrier | None = None):
     def run():
         try:

@@ -287,30 +287,60 @@ def local_page():
     server.server_close()
 
 
-def test_a_url_is_fetched_and_imported(editor_client, settings, local_page):
-    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
-    response = editor_client.post(IMPORT, {"url": f"{local_page}/story"})
-    article = Article.objects.get()
+def _queued_import(editor_client, url: str):
+    response = editor_client.post(IMPORT, {"url": url})
     assert response.status_code == 302
+    assert response.url.startswith("/articles/import/")
+    return response.url
+
+
+def test_a_url_is_queued_and_imported_by_the_worker(editor_client, settings, local_page, run_tasks):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
+    status_url = _queued_import(editor_client, f"{local_page}/story")
+    # The form answered before anything was fetched.
+    assert Article.objects.count() == 0
+    assert "Fetching the page" in editor_client.get(status_url).text
+    assert run_tasks() == 1
+    article = Article.objects.get()
+    response = editor_client.get(status_url)
+    assert response.status_code == 302
+    assert response.url == article.get_absolute_url()
     assert article.title == "Fetched story"
     assert "Opponents said the plan was far too expensive" in article.body
     assert article.source_url == f"{local_page}/story"
 
 
-def test_a_url_answering_404_is_reported(editor_client, settings, local_page):
-    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
-    response = editor_client.post(IMPORT, {"url": f"{local_page}/missing"}, **HTMX)
-    assert response.status_code == 422
-    assert "HTTP 404" in response.text
+def test_htmx_url_import_redirects_the_browser_to_the_waiting_page(editor_client, settings):
+    response = editor_client.post(IMPORT, {"url": "https://example.org/a"}, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/articles/import/")
     assert Article.objects.count() == 0
 
 
-def test_a_loopback_url_is_refused_by_default(editor_client, settings, local_page):
+def test_a_url_answering_404_is_reported(editor_client, settings, local_page, run_tasks):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
+    status_url = _queued_import(editor_client, f"{local_page}/missing")
+    run_tasks()
+    response = editor_client.get(status_url)
+    assert response.status_code == 200
+    assert "Import failed" in response.text
+    assert "HTTP 404" in response.text
+    assert "Try again" in response.text
+    assert Article.objects.count() == 0
+
+
+def test_a_loopback_url_is_refused_by_default(editor_client, settings, local_page, run_tasks):
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
-    response = editor_client.post(IMPORT, {"url": f"{local_page}/story"}, **HTMX)
-    assert response.status_code == 422
+    status_url = _queued_import(editor_client, f"{local_page}/story")
+    run_tasks()
+    response = editor_client.get(status_url, **HTMX)
     assert "Refusing to fetch 127.0.0.1" in response.text
     assert Article.objects.count() == 0
+
+
+def test_import_status_of_an_unknown_task_is_404(editor_client):
+    response = editor_client.get("/articles/import/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code == 404
 
 
 def test_import_needs_post_and_a_role(client, outsider):

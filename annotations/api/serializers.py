@@ -51,13 +51,58 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["id", "url", "title", "publisher", "excerpt", "note", "added_at"]
+        fields = ["id", "kind", "stance", "url", "title", "publisher", "excerpt", "note"]
+        fields += ["added_at", "archive", "file", "protected_reason"]
+
+    archive = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField()
 
     def to_representation(self, instance: Evidence) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not shows_internal(self):
             data.pop("note", None)
+            if instance.kind == Evidence.Kind.PROTECTED:
+                # The public learns that a protected source exists and why, nothing more.
+                data.update(title="", publisher="", excerpt="")
         return data
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "description": "Null while the copy is being made.",
+            "properties": {
+                "status": {"type": "string", "enum": ["ok", "failed"]},
+                "fetched_at": {"type": "string", "format": "date-time"},
+                "sha256": {"type": "string"},
+                "http_status": {"type": "integer", "nullable": True},
+                "url": {"type": "string", "nullable": True},
+            },
+        }
+    )
+    def get_archive(self, instance: Evidence) -> dict[str, Any] | None:
+        copy = instance.archive
+        if copy is None:
+            return None
+        return {
+            "status": copy.status,
+            "fetched_at": serializers.DateTimeField().to_representation(copy.fetched_at),
+            "sha256": copy.sha256,
+            "http_status": copy.http_status,
+            "url": self._absolute(reverse("annotations:archived_copy", args=[instance.pk]))
+            if copy.is_ok
+            else None,
+        }
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_file(self, instance: Evidence) -> str | None:
+        if instance.kind != Evidence.Kind.FILE:
+            return None
+        return self._absolute(reverse("annotations:source_file", args=[instance.pk]))
 
 
 class CorrectionSerializer(serializers.ModelSerializer):

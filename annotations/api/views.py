@@ -165,7 +165,7 @@ def annotation_response(data: dict[str, Any], request: Request, **kwargs) -> Res
 
 
 def claims_for_display(queryset):
-    evidence = Evidence.objects.order_by("added_at", "id")
+    evidence = Evidence.objects.select_related("archive").order_by("added_at", "id")
     return queryset.select_related("article", "rating").prefetch_related(
         Prefetch("evidence", queryset=evidence),
         "corrections",

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from annotations import importers
+from annotations import importers, tasks
 from annotations.forms import ArticleSearchForm, ImportForm
 from annotations.models import Article, Claim
 from annotations.views import panel
@@ -74,7 +77,12 @@ def article_import(request: HttpRequest) -> HttpResponse:
                     upload.read(), filename=upload.name, by=request.user
                 )
             else:
-                result = importers.import_url(data["url"], by=request.user)
+                if urlsplit(data["url"]).scheme not in ("http", "https"):
+                    raise importers.ImportRejected("Only http and https URLs can be imported.")
+                # Fetching waits on another site: the queue does it, the form returns.
+                queued = tasks.import_url.enqueue(data["url"], request.user.pk)
+                target = reverse("annotations:import_status", args=[queued.id])
+                return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
         except importers.ImportRejected as error:
             form.add_error(None, error.message)
     if result is None:

@@ -28,7 +28,7 @@ def factcheck_detail(request: HttpRequest, claim_pk: int) -> HttpResponse:
     claim = get_object_or_404(
         Claim.objects.public()
         .select_related("article", "rating", "created_by", "submitted_by", "reviewed_by")
-        .prefetch_related("evidence", "corrections"),
+        .prefetch_related("evidence__archive", "corrections"),
         pk=claim_pk,
     )
     retracted = claim.status == Claim.Status.RETRACTED

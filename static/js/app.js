@@ -164,7 +164,13 @@ function isDirty(field) {
     return true;
   }
   if (field instanceof HTMLSelectElement) {
-    return [...field.options].some((option) => option.selected !== option.defaultSelected);
+    const options = [...field.options];
+    // With no option marked selected, a single select shows its first one:
+    // that is its rendered value, not a change.
+    const rendered = options.some((option) => option.defaultSelected)
+      ? options.map((option) => option.defaultSelected)
+      : options.map((option, index) => !field.multiple && index === 0);
+    return options.some((option, index) => option.selected !== rendered[index]);
   }
   if (field.type === "checkbox" || field.type === "radio") {
     return field.checked !== field.defaultChecked;
