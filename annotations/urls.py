@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import articles, claims, public, review
+from annotations.views import article_edit, articles, claims, public, review
 
 app_name = "annotations"
 
@@ -9,6 +9,24 @@ urlpatterns = [
     path("", articles.article_list, name="article_list"),
     path("articles/import/", articles.article_import, name="article_import"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
+    # Workspace: article details, history, revisions and orphaned claims.
+    path("articles/<int:pk>/edit/", article_edit.article_edit, name="article_edit"),
+    path("articles/<int:pk>/history/", article_edit.article_history, name="article_history"),
+    path(
+        "articles/<int:pk>/versions/", article_edit.article_new_version, name="article_new_version"
+    ),
+    path("articles/<int:pk>/check/", article_edit.article_check, name="article_check"),
+    path(
+        "articles/<int:pk>/claims/<int:claim_pk>/reattach/",
+        article_edit.orphan_reattach,
+        name="orphan_reattach",
+    ),
+    path(
+        "articles/<int:pk>/claims/<int:claim_pk>/dismiss-orphan/",
+        article_edit.orphan_dismiss,
+        name="orphan_dismiss",
+    ),
+    path("orphans/", article_edit.orphan_list, name="orphan_list"),
     # Workspace: marking and editing claims.
     path("articles/<int:pk>/claims/", claims.claim_create, name="claim_create"),
     path("articles/<int:pk>/claims/<int:claim_pk>/", claims.claim_detail, name="claim_detail"),

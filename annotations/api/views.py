@@ -625,7 +625,7 @@ class RatingList(ConditionalMixin, ListAPIView):
 
 FEED_DESCRIPTION = """The changes feed: every publication, update of a published claim,
 correction and retraction appends an entry `{cursor, claim, action, at}`
-(action: published, updated, corrected, retracted). `GET ?after=C` returns the
+(action: published, updated, corrected, retracted, withdrawn). `GET ?after=C` returns the
 entries with a cursor above C in order; continue from `next_cursor`.
 
 **Nothing is ever skipped.** Cursors are gapless integers taken from a single
@@ -637,8 +637,10 @@ order and would let a consumer skip an entry.)
 
 A consumer that starts at `after=0` and, for each entry, fetches the claim
 (published, updated, corrected) or drops it (retracted: the claim stays
-readable with its retraction note) ends up with exactly the set of published
-claims. Poll with the last `next_cursor`; an empty page means nothing new."""
+readable with its retraction note; withdrawn: a new revision of the article
+changed the quote's meaning and the claim went back to review, so it is not
+public until approved again, which appends a new `published` entry) ends up
+with exactly the set of published claims. Poll with the last `next_cursor`; an empty page means nothing new."""
 
 
 class ChangesView(ConditionalMixin, APIView):
@@ -661,7 +663,9 @@ class ChangesView(ConditionalMixin, APIView):
         limit = min(max(_non_negative(request, "limit", 100), 1), 1000)
         entries = list(
             ChangeEntry.objects.filter(
-                cursor__gt=after, claim__status__in=Claim.PUBLIC_STATUSES
+                Q(claim__status__in=Claim.PUBLIC_STATUSES)
+                | Q(action=ChangeEntry.Action.WITHDRAWN),
+                cursor__gt=after,
             ).order_by("cursor")[:limit]
         )
         next_cursor = entries[-1].cursor if entries else after

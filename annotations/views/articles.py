@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from annotations import importers, reader, workflow
+from annotations import importers, reader, revisions, workflow
 from annotations.forms import ArticleSearchForm, ClaimForm, ImportForm
 from annotations.models import Article, Claim
 from annotations.views import review
@@ -125,15 +125,27 @@ def panel_claim(article_pk: int, claim_pk: int) -> Claim:
 def reader_context(request: HttpRequest, article: Article) -> dict:
     claims = list(
         article.claims.in_reading_order().only(
-            "id", "article_id", "start", "end", "quote", "claimant", "claim_text", "status"
+            "id",
+            "article_id",
+            "part",
+            "orphan_revision_id",
+            "start",
+            "end",
+            "quote",
+            "claimant",
+            "claim_text",
+            "status",
         )
     )
     for claim in claims:
         claim.excerpt = reader.excerpt(claim.quote)
+    parts = reader.build_parts(article, claims)
     return {
         "article": article,
         "claims": claims,
-        "paragraphs": reader.build(article.body, claims),
+        "paragraphs": parts["body"],
+        "parts": parts,
+        "orphans": list(revisions.orphans_of(article)),
         "statuses": Claim.Status,
     }
 

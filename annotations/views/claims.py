@@ -61,18 +61,26 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
         return _mark_failed(
             request, article, "Select the text of the claim in the article body first.", 422
         )
+    part = form.cleaned_data["part"] or "body"
+    text = article.text_of(part)
     start, end, quote = _selection(
-        article.body,
+        text,
         form.cleaned_data["start"],
         form.cleaned_data["end"],
         form.cleaned_data["quote"],
     )
     claimant = form.cleaned_data["claimant"]
-    if not claimant and 0 <= start < end <= len(article.body):
-        claimant = attribution.guess_claimant(article.body, start, end)
+    if not claimant and 0 <= start < end <= len(text):
+        claimant = attribution.guess_claimant(text, start, end)
     try:
         claim = workflow.mark(
-            article, by=request.user, start=start, end=end, quote=quote, claimant=claimant
+            article,
+            by=request.user,
+            start=start,
+            end=end,
+            quote=quote,
+            claimant=claimant,
+            part=part,
         )
     except workflow.WorkflowError as error:
         status = 422 if isinstance(error, workflow.Invalid) else error.status_code
