@@ -625,8 +625,8 @@ class RatingList(ConditionalMixin, ListAPIView):
 
 FEED_DESCRIPTION = """The changes feed: every publication, update of a published claim,
 correction and retraction appends an entry `{cursor, claim, action, at}`
-(action: published, updated, corrected, retracted, withdrawn). `GET ?after=C` returns the
-entries with a cursor above C in order; continue from `next_cursor`.
+(action: published, updated, corrected, retracted, withdrawn). `GET ?after=C`
+returns the entries with a cursor above C in order; continue from `next_cursor`.
 
 **Nothing is ever skipped.** Cursors are gapless integers taken from a single
 counter row that the publishing transaction locks and holds until it commits.
@@ -640,7 +640,8 @@ A consumer that starts at `after=0` and, for each entry, fetches the claim
 readable with its retraction note; withdrawn: a new revision of the article
 changed the quote's meaning and the claim went back to review, so it is not
 public until approved again, which appends a new `published` entry) ends up
-with exactly the set of published claims. Poll with the last `next_cursor`; an empty page means nothing new."""
+with exactly the set of published claims. Poll with the last `next_cursor`;
+an empty page means nothing new."""
 
 
 class ChangesView(ConditionalMixin, APIView):
@@ -663,8 +664,7 @@ class ChangesView(ConditionalMixin, APIView):
         limit = min(max(_non_negative(request, "limit", 100), 1), 1000)
         entries = list(
             ChangeEntry.objects.filter(
-                Q(claim__status__in=Claim.PUBLIC_STATUSES)
-                | Q(action=ChangeEntry.Action.WITHDRAWN),
+                Q(claim__status__in=Claim.PUBLIC_STATUSES) | Q(action=ChangeEntry.Action.WITHDRAWN),
                 cursor__gt=after,
             ).order_by("cursor")[:limit]
         )
