@@ -73,7 +73,7 @@ class Article(models.Model):
     )
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
     revision = models.PositiveIntegerField(
-        default=1, help_text="Number of the current revision of the text."
+        default=1, editable=False, help_text="Number of the current revision of the text."
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

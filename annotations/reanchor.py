@@ -67,6 +67,37 @@ NEGATIONS = frozenset(
     }
 )
 
+NUMBER_WORDS = frozenset(
+    {
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "half",
+        "third",
+        "quarter",
+        "first",
+    }
+)
+
 _dmp = diff_match_patch()
 _dmp.Diff_Timeout = 2.0
 
@@ -235,7 +266,8 @@ def changes_meaning(before: str, after: str) -> bool:
 
     Unchanged in meaning: the same words once case, punctuation and spacing
     are ignored, or the same number of words where every changed word is a
-    spelling fix (similarity 0.75 or more, no digit, not a negation). Any
+    spelling fix (both at least four letters, at most two edits apart and at
+    most a third of the word, no digit, not a negation or a number word). Any
     word added or removed, any number changed, any negation touched, any
     other word replaced changes the meaning.
     """
@@ -248,10 +280,11 @@ def changes_meaning(before: str, after: str) -> bool:
     for a, b in zip(old_words, new_words, strict=True):
         if a == b:
             continue
-        if a in NEGATIONS or b in NEGATIONS:
+        if {a, b} & (NEGATIONS | NUMBER_WORDS) or any(c.isdigit() for c in a + b):
             return True
-        if any(c.isdigit() for c in a + b):
+        if min(len(a), len(b)) < 4:
             return True
-        if similarity(a, b) < 0.75:
+        distance = _dmp.diff_levenshtein(_dmp.diff_main(a, b, False))
+        if distance > 2 or distance * 3 > min(len(a), len(b)):
             return True
     return False

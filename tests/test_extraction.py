@@ -139,4 +139,6 @@ def test_canonical_url_is_stored_on_import(db):
     html = (FIXTURES / "06_photo_captions.html").read_text()
     article = importers.import_bytes(html.encode(), filename="floods.html").article
     assert article.canonical_url == "https://globalwire.example/asia/pakistan-sindh-floods"
-    assert article.caption_lines[1] == "A boy carries a goat to higher ground near Sukkur. Photo: AFP"
+    assert (
+        article.caption_lines[1] == "A boy carries a goat to higher ground near Sukkur. Photo: AFP"
+    )
