@@ -663,10 +663,9 @@ class ChangesView(ConditionalMixin, APIView):
         after = _non_negative(request, "after", 0)
         limit = min(max(_non_negative(request, "limit", 100), 1), 1000)
         entries = list(
-            ChangeEntry.objects.filter(
-                Q(claim__status__in=Claim.PUBLIC_STATUSES) | Q(action=ChangeEntry.Action.WITHDRAWN),
-                cursor__gt=after,
-            ).order_by("cursor")[:limit]
+            # Entries are only ever appended for published claims, so all may
+            # show; a claim back in review ends with its `withdrawn` entry.
+            ChangeEntry.objects.filter(cursor__gt=after).order_by("cursor")[:limit]
         )
         next_cursor = entries[-1].cursor if entries else after
         base = request.build_absolute_uri(reverse("api:changes"))
