@@ -26,6 +26,7 @@ for a person to place. A wrong silent move costs a desk more than an orphan.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -99,7 +100,7 @@ NUMBER_WORDS = frozenset(
 )
 
 _dmp = diff_match_patch()
-_dmp.Diff_Timeout = 2.0
+_dmp.Diff_Timeout = 5.0
 
 
 class Method(StrEnum):
@@ -131,6 +132,33 @@ class OldSpan:
     suffix: str
 
 
+_PARAGRAPH = re.compile(r"(?<=\n\n)")
+
+
+def _diff(old: str, new: str) -> list[tuple[int, str]]:
+    """A character diff, computed paragraph by paragraph: paragraphs are
+    aligned first (difflib over whole paragraphs), then each changed one is
+    diffed with its counterpart by diff-match-patch. A whole-text character
+    diff of a long article runs into diff-match-patch's time limit and comes
+    back coarse; this stays fast and fine on any length."""
+    a, b = _PARAGRAPH.split(old), _PARAGRAPH.split(new)
+    diffs: list[tuple[int, str]] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            diffs.append((diff_match_patch.DIFF_EQUAL, "".join(a[i1:i2])))
+        elif tag == "delete":
+            diffs.append((diff_match_patch.DIFF_DELETE, "".join(a[i1:i2])))
+        elif tag == "insert":
+            diffs.append((diff_match_patch.DIFF_INSERT, "".join(b[j1:j2])))
+        elif i2 - i1 == j2 - j1:
+            for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
+                diffs.extend(_dmp.diff_main(x, y, False))
+        else:
+            diffs.extend(_dmp.diff_main("".join(a[i1:i2]), "".join(b[j1:j2]), False))
+    return diffs
+
+
 class PositionMap:
     """Where each position of the old text went in the new one, from one
     character diff. ``left`` puts a position in front of text inserted
@@ -138,8 +166,7 @@ class PositionMap:
     was."""
 
     def __init__(self, old: str, new: str) -> None:
-        diffs = _dmp.diff_main(old, new, False)
-        _dmp.diff_cleanupEfficiency(diffs)
+        diffs = _diff(old, new)
         size = len(old) + 1
         self.left = [0] * size
         self.right = [0] * size

@@ -810,80 +810,133 @@ def _quote_change(before: str, after: str) -> str:
     return f"re-anchored: quote changed from “{before}” to “{after}”"
 
 
+def _event(claim: Claim, *, by, action: str, changes: dict, comment: str, source: str):
+    return ClaimEvent(
+        claim=claim,
+        actor=by,
+        action=action,
+        changes=changes,
+        comment=comment,
+        from_status=source if source != claim.status else "",
+        to_status=claim.status if source != claim.status else "",
+        version=claim.version,
+    )
+
+
+def _feed_many(entries: list[tuple[Claim, str]]) -> None:
+    """``_feed`` for many claims at once: one lock of the counter row, one
+    update, one insert; cursors stay gapless and in commit order."""
+    if not entries:
+        return
+    cursor, _ = FeedCursor.objects.select_for_update().get_or_create(pk=1)
+    FeedCursor.objects.filter(pk=1).update(value=F("value") + len(entries))
+    ChangeEntry.objects.bulk_create(
+        ChangeEntry(cursor=cursor.value + number, claim=claim, action=action)
+        for number, (claim, action) in enumerate(entries, start=1)
+    )
+
+
 def reanchor(claims_and_anchors, *, by, orphan_revision) -> dict[str, int]:
     """Apply a new revision's anchors (``annotations.reanchor``) to claims.
 
     Runs inside the revision's transaction (the caller's): all claims of the
     article move, or none. ``claims_and_anchors`` pairs each claim with the
     ``Anchor`` found for it in the text it now counts in (already set on the
-    article). An attached claim takes its new offsets, quote and context; an
-    orphan keeps its offsets on ``orphan_revision``. Each claim that changed
-    gets a new version and one event; a published one an ``updated`` feed
-    entry, unless its quote changed in meaning (``reanchor.changes_meaning``):
-    then it goes back to review, leaves the public surfaces and the feed says
-    ``withdrawn``. Returns counts by method.
+    article). An attached claim takes its new offsets, quote and context,
+    checked against the text (``anchoring.span``); an orphan keeps its offsets
+    on ``orphan_revision``. Each claim that changed gets a new version and one
+    event; a published one an ``updated`` feed entry, unless its quote changed
+    in meaning (``reanchor.changes_meaning``): then it goes back to review,
+    leaves the public surfaces and the feed says ``withdrawn``. Writes in
+    bulk (an article may have thousands of claims). Returns counts by method.
     """
     pairs = {claim.pk: anchor for claim, anchor in claims_and_anchors}
-    locked = (
-        Claim.objects.select_for_update(of=("self",))
-        .select_related("article")
-        .filter(pk__in=list(pairs))
-        .order_by("pk")
-    )
+    locked = list(Claim.objects.select_for_update().filter(pk__in=list(pairs)).order_by("pk"))
     counts = {method.value: 0 for method in AnchorMethod}
+    # One copy of each article's text, however many claims it has.
+    articles = Article.objects.in_bulk({claim.article_id for claim in locked})
+    for claim in locked:
+        claim.article = articles[claim.article_id]
+    now = timezone.now()
+    changed: list[Claim] = []
+    events: list[ClaimEvent] = []
+    feed: list[tuple[Claim, str]] = []
     for claim in locked:
         anchor = pairs[claim.pk]
         counts[anchor.method] += 1
-        before = {f: getattr(claim, f) for f in ("start", "end", "quote", "prefix", "suffix")}
+        source = claim.status
         if anchor.method == AnchorMethod.ORPHAN:
             claim.orphan_revision = orphan_revision
-            _bump(claim, ["orphan_revision"])
-            _record(
-                claim,
-                by=by,
-                action=Action.ORPHANED,
-                changes={"revision": [orphan_revision.number, None]},
-                comment="The passage could not be found in the new revision.",
+            claim.version += 1
+            changed.append(claim)
+            events.append(
+                _event(
+                    claim,
+                    by=by,
+                    action=Action.ORPHANED,
+                    changes={"revision": [orphan_revision.number, None]},
+                    comment="The passage could not be found in the new revision.",
+                    source=source,
+                )
             )
-            if claim.status == Status.PUBLISHED:
-                _feed(claim, ChangeEntry.Action.UPDATED)
+            if source == Status.PUBLISHED:
+                feed.append((claim, ChangeEntry.Action.UPDATED))
             continue
-        claim.start, claim.end, claim.quote = anchor.start, anchor.end, anchor.quote
-        claim.prefix, claim.suffix = anchoring.context(
-            claim.anchor_text(), anchor.start, anchor.end
-        )
+        before = {f: getattr(claim, f) for f in ("start", "end", "quote", "prefix", "suffix")}
+        try:
+            anchored = anchoring.span(claim.anchor_text(), anchor.start, anchor.end, anchor.quote)
+        except ValidationError as error:
+            message, errors = _validation_errors(error)
+            raise Invalid(
+                f"Claim {claim.pk} cannot take its new place: {message}", errors
+            ) from error
+        claim.start, claim.end, claim.quote = anchored.start, anchored.end, anchored.quote
+        claim.prefix, claim.suffix = anchored.prefix, anchored.suffix
         after = {f: getattr(claim, f) for f in before}
         if after == before:
             continue
+        changed.append(claim)
         moved = any(before[f] != after[f] for f in ("start", "end", "quote"))
-        if not moved and claim.status != Status.PUBLISHED:
+        if not moved and source != Status.PUBLISHED:
             # Only the surrounding text changed: nothing a person needs to see.
-            claim.save(update_fields=["prefix", "suffix", "updated_at"])
             continue
         changes = {
             f: [before[f], after[f]] for f in ("start", "end", "quote") if before[f] != after[f]
         }
         changes["match"] = [None, f"{anchor.method} {anchor.score:.2f}"]
         comment = _quote_change(before["quote"], anchor.quote) if "quote" in changes else ""
-        source = claim.status
         withdraw = source == Status.PUBLISHED and changes_meaning(before["quote"], anchor.quote)
         if withdraw:
             claim.status = Status.IN_REVIEW
             changes["status"] = [source, claim.status]
             comment += " The meaning changed: back to review."
-        _bump(claim, ["start", "end", "quote", "prefix", "suffix", "status"])
-        _record(
-            claim,
-            by=by,
-            action=Action.REANCHORED,
-            changes=changes,
-            comment=comment.strip(),
-            from_status=source if withdraw else "",
+        claim.version += 1
+        events.append(
+            _event(
+                claim,
+                by=by,
+                action=Action.REANCHORED,
+                changes=changes,
+                comment=comment.strip(),
+                source=source,
+            )
         )
         if withdraw:
-            _feed(claim, ChangeEntry.Action.WITHDRAWN)
+            feed.append((claim, ChangeEntry.Action.WITHDRAWN))
         elif source == Status.PUBLISHED:
-            _feed(claim, ChangeEntry.Action.UPDATED)
+            feed.append((claim, ChangeEntry.Action.UPDATED))
+    # One plain UPDATE per claim: Django's bulk_update builds a CASE per field
+    # and row, which costs more than it saves at these sizes.
+    fields = ("start", "end", "quote", "prefix", "suffix", "status", "version")
+    for claim in changed:
+        claim.updated_at = now
+        Claim.objects.filter(pk=claim.pk).update(
+            orphan_revision=claim.orphan_revision_id,
+            updated_at=now,
+            **{field: getattr(claim, field) for field in fields},
+        )
+    ClaimEvent.objects.bulk_create(events, batch_size=500)
+    _feed_many(feed)
     return counts
 
 

@@ -152,16 +152,12 @@ def test_published_claim_whose_quote_changes_meaning_goes_back_to_review(publish
 def test_revision_applies_to_all_claims_or_none(article, editor, monkeypatch):
     first = workflow.mark(article, by=editor, quote="unemployment fell by 3 percent last year")
     workflow.mark(article, by=editor, quote="Critics said")
-    calls = []
-    original = workflow._record
 
-    def fail_on_second(claim, **kwargs):
-        calls.append(claim.pk)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return original(claim, **kwargs)
+    def disk_full(*args, **kwargs):
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(workflow, "_record", fail_on_second)
+    # The claims are written, then their events fail: nothing may remain.
+    monkeypatch.setattr(ClaimEvent.objects, "bulk_create", disk_full)
     with pytest.raises(RuntimeError):
         _revise_body(article, editor, **{"Story": "A longer story"})
     article.refresh_from_db()
@@ -169,6 +165,7 @@ def test_revision_applies_to_all_claims_or_none(article, editor, monkeypatch):
     assert article.revision == 1
     assert article.body.startswith("Story")
     assert first.start == article.body.index(first.quote)
+    assert first.version == 1
     assert not article.revisions.exists()
 
 
