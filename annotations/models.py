@@ -359,6 +359,15 @@ class Claim(models.Model):
     def is_orphan(self) -> bool:
         return self.orphan_revision_id is not None
 
+    def revisions_since_published(self) -> list[ArticleRevision]:
+        """Revisions of the article made after this claim was published: the
+        public page says so and links to what changed."""
+        if not self.published_at:
+            return []
+        return list(
+            self.article.revisions.filter(created_at__gt=self.published_at).order_by("number")
+        )
+
     @property
     def status_enum(self) -> Claim.Status:
         return Claim.Status(self.status)

@@ -59,4 +59,9 @@ urlpatterns = [
     path("dashboard/", review.dashboard, name="dashboard"),
     # Public fact-check pages.
     path("factchecks/<int:claim_pk>/", public.factcheck_detail, name="factcheck_detail"),
+    path(
+        "factchecks/<int:claim_pk>/changes/",
+        article_edit.factcheck_changes,
+        name="factcheck_changes",
+    ),
 ]

@@ -247,3 +247,18 @@ def test_word_diff_gives_back_both_texts():
     assert "".join(t for op, t in runs if op != "insert") == before
     assert "".join(t for op, t in runs if op != "delete") == after
     assert ("delete", "cat") in runs and ("insert", "dog") in runs
+
+
+def test_public_page_says_the_article_changed_and_links_to_the_diff(client, published, editor):
+    page = client.get(f"/factchecks/{published.pk}/").content.decode()
+    assert "The article changed after" not in page
+    _revise_body(published.article, editor, **{"Critics said": "Several critics said"})
+    page = client.get(f"/factchecks/{published.pk}/").content.decode()
+    assert "The article changed after this fact-check was published" in page
+    changes = client.get(f"/factchecks/{published.pk}/changes/")
+    assert changes.status_code == 200
+    assert "<del>Critics</del><ins>Several critics</ins>" in changes.content.decode()
+
+
+def test_changes_page_of_an_unpublished_claim_is_404(client, draft):
+    assert client.get(f"/factchecks/{draft.pk}/changes/").status_code == 404

@@ -223,3 +223,27 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "annotations/orphan_list.html", {"orphans": revisions.claims_needing_place()}
     )
+
+
+@require_GET
+def factcheck_changes(request: HttpRequest, claim_pk: int) -> HttpResponse:
+    """Public: how the article changed since a fact-check was published, as a
+    word-level diff from the revision then current to the current one."""
+    claim = get_object_or_404(Claim.objects.public().select_related("article"), pk=claim_pk)
+    article = claim.article
+    later = claim.revisions_since_published()
+    diff = None
+    if later:
+        current = revisions.current_revision(article)
+        before = article.revisions.filter(number=later[0].number - 1).first()
+        if before is not None:
+            diff = {
+                "a": before,
+                "b": current,
+                "parts": revisions.diff_revisions(before, current),
+            }
+    return render(
+        request,
+        "annotations/factcheck_changes.html",
+        {"claim": claim, "article": article, "diff": diff},
+    )
