@@ -283,7 +283,9 @@ def claims_needing_place() -> list[Claim]:
     )
 
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+# Words carry their trailing space, so that single spaces never count as
+# matches between two different sentences and split a replacement in pieces.
+_TOKEN = re.compile(r"\w+\s*|[^\w\s]+\s*|\s+")
 
 
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:
@@ -297,10 +299,20 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
         if tag == "equal":
             runs.append(("equal", "".join(a[i1:i2])))
             continue
-        if i2 > i1:
-            runs.append(("delete", "".join(a[i1:i2])))
-        if j2 > j1:
-            runs.append(("insert", "".join(b[j1:j2])))
+        deleted, inserted = "".join(a[i1:i2]), "".join(b[j1:j2])
+        # White space both sides end with is not part of the change.
+        common = len(deleted) - len(deleted.rstrip())
+        common = min(common, len(inserted) - len(inserted.rstrip()))
+        if deleted and inserted and common and deleted[-common:] == inserted[-common:]:
+            tail, deleted, inserted = deleted[-common:], deleted[:-common], inserted[:-common]
+        else:
+            tail = ""
+        if deleted:
+            runs.append(("delete", deleted))
+        if inserted:
+            runs.append(("insert", inserted))
+        if tail:
+            runs.append(("equal", tail))
     return runs
 
 
