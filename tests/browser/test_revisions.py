@@ -114,7 +114,7 @@ def test_changed_version_shows_diff_reanchored_highlights_and_an_orphan_to_reatt
     expect(diff.locator("del", has_text="held a tense meeting on Monday")).to_be_visible()
     expect(page.locator(".messages")).to_contain_text("1 re-anchored with a changed quote")
 
-    page.get_by_role("link", name="Reader").click()
+    page.get_by_role("link", name="Reader", exact=True).click()
     moved.refresh_from_db()
     assert moved.quote == "expressed cautious optimism about the ability"
     expect(page.locator("#article-body mark", has_text="about the ability").first).to_be_visible()
