@@ -23,6 +23,7 @@ import datetime
 import json
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
@@ -401,7 +402,8 @@ def extract(html: str, *, url: str = "") -> Extracted:
         site_from_title = rest[0] if rest else ""
     canonical = next(
         (
-            _url(href)
+            # A relative href counts from the page's own address.
+            _url(urljoin(url, href.strip()) if url else href.strip())
             for href in tree.xpath('//link[contains(concat(" ", @rel, " "), " canonical ")]/@href')
         ),
         "",

@@ -142,3 +142,10 @@ def test_canonical_url_is_stored_on_import(db):
     assert (
         article.caption_lines[1] == "A boy carries a goat to higher ground near Sukkur. Photo: AFP"
     )
+
+
+def test_a_relative_canonical_link_counts_from_the_page_address():
+    html = (FIXTURES / "02_opengraph_only.html").read_text()
+    html = html.replace("</head>", '<link rel="canonical" href="/news/local/bikes"></head>')
+    page = extraction.extract(html, url="https://riversidegazette.example/a?b=c")
+    assert page.canonical_url == "https://riversidegazette.example/news/local/bikes"
