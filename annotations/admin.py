@@ -5,12 +5,14 @@ from django.db import transaction
 
 from annotations import workflow
 from annotations.models import (
+    PART_FIELDS,
     Article,
     ChangeEntry,
     Claim,
     ClaimEvent,
     Correction,
     Evidence,
+    Part,
     PublicPage,
     Rating,
 )
@@ -38,12 +40,23 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "created_by", "created_at", "updated_at"]
 
     # What published claims show of their article (API, W3C, ClaimReview).
-    PUBLIC_FIELDS = ("title", "source_url", "source_name", "published_on", "language")
+    PUBLIC_FIELDS = (
+        "title",
+        "source_url",
+        "canonical_url",
+        "source_name",
+        "published_on",
+        "language",
+    )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.claims.exists():
             fields.append("body")  # claims anchor to offsets in this text
+            # ... and in these parts too when they hold claims; the workspace
+            # changes them by a new revision, which re-anchors the claims.
+            parts = set(obj.claims.values_list("part", flat=True))
+            fields += [PART_FIELDS[Part(p)] for p in sorted(parts) if p != Part.BODY]
         return fields
 
     @transaction.atomic

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from annotations.importers import IMPORTABLE_SUFFIXES
-from annotations.models import Claim, Evidence, Rating, http_url
+from annotations.models import Claim, Evidence, Part, Rating, http_url
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -60,6 +60,7 @@ class ImportForm(forms.Form):
 
 
 class MarkForm(forms.Form):
+    part = forms.ChoiceField(choices=Part.choices, required=False)
     start = forms.IntegerField(min_value=0)
     end = forms.IntegerField(min_value=0)
     quote = forms.CharField(strip=False)

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import trafilatura
 import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from annotations import extraction
 from annotations.anchoring import normalize_text
 from annotations.models import Article, content_hash
 
@@ -73,6 +73,7 @@ class Parsed:
     source_url: str = ""
     published_on: datetime.date | None = None
     language: str = "en"
+    canonical_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,42 +142,38 @@ def parse_text(text: str) -> Parsed:
             standfirst = paragraph
         else:
             body.append(paragraph)
-    return Parsed(title=title, standfirst=standfirst, captions=captions, body="\n\n".join(body))
+    # The story's own date, from a caption or a dateline, when nothing better exists.
+    published_on = next((d for d in (extraction.date_in_text(c) for c in captions) if d), None) or (
+        extraction.date_in_text(body[0][:120]) if body else None
+    )
+    return Parsed(
+        title=title,
+        standfirst=standfirst,
+        captions=captions,
+        body="\n\n".join(body),
+        published_on=published_on,
+    )
 
 
 def parse_html(html: str, *, url: str = "") -> Parsed:
-    """Extract the main text and metadata of an HTML page with trafilatura."""
-    document = trafilatura.bare_extraction(
-        html, url=url or None, with_metadata=True, include_comments=False, include_tables=False
-    )
-    text = normalize_text(document.text or "") if document else ""
-    if not text.strip():
+    """Extract the story text and metadata of an HTML page (``extraction``)."""
+    page = extraction.extract(html, url=url)
+    title = normalize_text(page.title).strip()
+    if not page.paragraphs:
         raise ImportRejected("No article text could be extracted from this HTML.")
-    title = normalize_text(document.title or "").strip()
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    if lines and title and lines[0] == title:
-        lines = lines[1:]
     if not title:
-        if len(lines) < 2:
-            raise ImportRejected("The HTML has no title and too little text to take one from.")
-        title, lines = lines[0], lines[1:]
-    if not lines:
-        raise ImportRejected("No article text could be extracted from this HTML.")
-    published_on = None
-    if document.date:
-        try:
-            published_on = datetime.date.fromisoformat(document.date[:10])
-        except ValueError:
-            published_on = None
+        raise ImportRejected("The HTML has no title and too little text to take one from.")
     return Parsed(
-        title=title,
-        standfirst=normalize_text(document.description or "")[:STANDFIRST_MAX],
-        body="\n\n".join(lines),
-        byline=(document.author or "")[:300],
-        source_name=(document.sitename or "")[:200],
+        title=title[:500],
+        standfirst=normalize_text(page.standfirst)[:STANDFIRST_MAX],
+        captions=page.captions,
+        body="\n\n".join(page.paragraphs),
+        byline=page.byline[:300],
+        source_name=page.source_name[:200],
         source_url=url,
-        published_on=published_on,
-        language=(document.language or "en")[:16],
+        canonical_url=page.canonical_url[:2000],
+        published_on=page.published_on,
+        language=(page.language or "en")[:16],
     )
 
 
@@ -206,6 +203,7 @@ def save(parsed: Parsed, *, by=None) -> Result:
         byline=parsed.byline.strip(),
         source_name=parsed.source_name.strip(),
         source_url=parsed.source_url.strip(),
+        canonical_url=parsed.canonical_url.strip(),
         published_on=parsed.published_on,
         language=parsed.language or "en",
         created_by=by if getattr(by, "is_authenticated", False) else None,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -19,6 +19,25 @@ http_url = URLValidator(schemes=["http", "https"])
 def content_hash(title: str, body: str) -> str:
     """The identity of an article's content: the same text imports once."""
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
+
+
+class Part(models.TextChoices):
+    """The parts of an article's text a claim can anchor in. Offsets count code
+    points within the part's own text; captions are one text, a line each."""
+
+    HEADLINE = "headline", "Headline"
+    STANDFIRST = "standfirst", "Standfirst"
+    CAPTIONS = "captions", "Captions"
+    BODY = "body", "Body"
+
+
+# The Article (and ArticleRevision) field that holds each part's text.
+PART_FIELDS = {
+    Part.HEADLINE: "title",
+    Part.STANDFIRST: "standfirst",
+    Part.CAPTIONS: "captions",
+    Part.BODY: "body",
+}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -41,6 +60,12 @@ class Article(models.Model):
     byline = models.CharField(max_length=300, blank=True)
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=2000, blank=True, validators=[http_url])
+    canonical_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        validators=[http_url],
+        help_text="The publisher's own address of the story (link rel=canonical, og:url).",
+    )
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
     captions = models.TextField(blank=True, help_text="Photo captions and credits, one per line.")
@@ -48,6 +73,9 @@ class Article(models.Model):
         help_text="Canonical plain text: paragraphs separated by one blank line, Unicode NFC."
     )
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    revision = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Number of the current revision of the text."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -74,14 +102,25 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args, revising: bool = False, **kwargs) -> None:
         self.body = anchoring.normalize_text(self.body)
         self.content_hash = content_hash(self.title, self.body)
-        if self.pk and self.claims.exists():
-            stored = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
-            if stored is not None and stored != self.body:
-                # Claims anchor to offsets in this exact text.
-                raise ValidationError("The body of an article with claims cannot change.")
+        if self.pk and not revising:
+            # Claims anchor to offsets in this exact text; only a revision
+            # (annotations.revisions), which re-anchors them, may change it.
+            parts = set(
+                self.claims.filter(orphan_revision=None).values_list("part", flat=True).distinct()
+            )
+            if parts:
+                fields = [PART_FIELDS[Part(p)] for p in parts]
+                stored = Article.objects.filter(pk=self.pk).values(*fields).first() or {}
+                for part in sorted(parts):
+                    field = PART_FIELDS[Part(part)]
+                    if field in stored and stored[field] != getattr(self, field):
+                        raise ValidationError(
+                            f"The {Part(part).label.lower()} of an article with claims in it "
+                            "cannot change except by a new revision."
+                        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -100,6 +139,41 @@ class Article(models.Model):
     @property
     def caption_lines(self) -> list[str]:
         return [line for line in self.captions.splitlines() if line.strip()]
+
+    def text_of(self, part: str) -> str:
+        return getattr(self, PART_FIELDS[Part(part)])
+
+
+class ArticleRevision(models.Model):
+    """A stored version of an article's text. The article holds the current
+    text; each revision keeps the text as it was, so orphaned claims stay
+    anchored to the revision they were made on and any two can be compared."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    standfirst = models.TextField(blank=True)
+    captions = models.TextField(blank=True)
+    body = models.TextField()
+    source = models.CharField(
+        max_length=200, blank=True, help_text="How this version came in: import, fetch, upload."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} r{self.number}"
+
+    def text_of(self, part: str) -> str:
+        return getattr(self, PART_FIELDS[Part(part)])
 
 
 class Rating(models.Model):
@@ -163,7 +237,16 @@ class ClaimQuerySet(models.QuerySet):
         return self.published().order_by("-published_at", "-id")
 
     def in_reading_order(self) -> ClaimQuerySet:
-        return self.order_by("start", "-end", "id")
+        # Headline, standfirst, captions, then body: the order they are read.
+        part_rank = Case(
+            *(When(part=part, then=Value(rank)) for rank, part in enumerate(Part.values)),
+            default=Value(len(Part.values)),
+        )
+        return self.order_by(part_rank, "start", "-end", "id")
+
+    def orphaned(self) -> ClaimQuerySet:
+        """Claims that could not be re-anchored to their article's current text."""
+        return self.exclude(orphan_revision=None).exclude(status=ClaimStatus.DISMISSED)
 
 
 class Claim(models.Model):
@@ -172,6 +255,21 @@ class Claim(models.Model):
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+    part = models.CharField(
+        max_length=16,
+        choices=Part.choices,
+        default=Part.BODY,
+        help_text="The part of the article the offsets count in.",
+    )
+    # Set when a new revision of the article could not take this claim: its
+    # offsets then keep pointing into the revision it was made on.
+    orphan_revision = models.ForeignKey(
+        ArticleRevision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orphans",
+    )
     start = models.PositiveIntegerField(help_text="Code point offset of the first character.")
     end = models.PositiveIntegerField(help_text="Code point offset just past the last character.")
     quote = models.TextField()
@@ -262,6 +360,7 @@ class Claim(models.Model):
                 condition=Q(status__in=("draft", "in_review")),
                 name="claim_one_pending_correction",
             ),
+            models.CheckConstraint(condition=Q(part__in=Part.values), name="claim_part_valid"),
         ]
 
     def __str__(self) -> str:
@@ -271,7 +370,7 @@ class Claim(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The single gate of the offset/quote invariant: admin, views, API
         # and importer-made claims all pass here.
-        anchored = anchoring.span(self.article.body, self.start, self.end, self.quote)
+        anchored = anchoring.span(self.anchor_text(), self.start, self.end, self.quote)
         self.prefix, self.suffix = anchored.prefix, anchored.suffix
         if not self.claim_text.strip():
             self.claim_text = self.quote
@@ -302,6 +401,25 @@ class Claim(models.Model):
     def appeared_at(self) -> str:
         """Where the claim appeared, or its article's URL when none was recorded."""
         return self.appearance_url or self.article.original_url
+
+    def anchor_text(self) -> str:
+        """The text the offsets count in: the part of the current article, or
+        of the revision an orphan was made on."""
+        source = self.orphan_revision if self.orphan_revision_id else self.article
+        return source.text_of(self.part)
+
+    @property
+    def is_orphan(self) -> bool:
+        return self.orphan_revision_id is not None
+
+    def revisions_since_published(self) -> list[ArticleRevision]:
+        """Revisions of the article made after this claim was published: the
+        public page says so and links to what changed."""
+        if not self.published_at:
+            return []
+        return list(
+            self.article.revisions.filter(created_at__gt=self.published_at).order_by("number")
+        )
 
     @property
     def status_enum(self) -> Claim.Status:
@@ -493,6 +611,9 @@ class ClaimEvent(AppendOnlyModel):
         CORRECTION_STARTED = "correction_started", "Correction started"
         CORRECTION_PUBLISHED = "correction_published", "Correction published"
         COMMENTED = "commented", "Commented"
+        REANCHORED = "reanchored", "Re-anchored"
+        ORPHANED = "orphaned", "Orphaned"
+        REATTACHED = "reattached", "Re-attached"
 
     # What shapes a verdict, for the four-eyes rule (Claim.verdict_author_ids).
     VERDICT_FIELDS = frozenset({"rating", "summary", "rationale"})
@@ -568,6 +689,7 @@ class ChangeEntry(AppendOnlyModel):
         UPDATED = "updated", "Updated"
         CORRECTED = "corrected", "Corrected"
         RETRACTED = "retracted", "Retracted"
+        WITHDRAWN = "withdrawn", "Withdrawn for review"
 
     cursor = models.BigIntegerField(unique=True)
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="changes")
@@ -625,3 +747,31 @@ class ReadingPreference(models.Model):
     def shows_hints(cls, user) -> bool:
         found = cls.objects.filter(user=user).values_list("show_hints", flat=True).first()
         return True if found is None else found
+
+
+class ArticleEvent(AppendOnlyModel):
+    """One step in an article's history: a metadata edit or a new revision,
+    with who, when and before/after values."""
+
+    class Action(models.TextChoices):
+        EDITED = "edited", "Edited"
+        REVISED = "revised", "New revision"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [before, after]}")
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="For a revision: claims exact, fuzzy, orphaned."
+    )
+    revision = models.PositiveIntegerField(help_text="The article's revision after this step.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["article", "created_at"], name="article_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d %H:%M}"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from annotations import anchoring
-from annotations.models import Claim
+from annotations.models import Claim, Part
 
 PARAGRAPH_BREAK = "\n\n"
 
@@ -39,8 +39,9 @@ class Paragraph:
     pieces: list[Piece] = field(default_factory=list)
 
 
-def build(body: str, claims: Iterable[Claim]) -> list[Paragraph]:
-    """Split ``body`` into paragraphs of pieces highlighted by ``claims``."""
+def build(body: str, claims: Iterable[Claim], separator: str = PARAGRAPH_BREAK) -> list[Paragraph]:
+    """Split ``body`` into paragraphs of pieces highlighted by ``claims``
+    (captions are cut into lines with ``separator="\n"``)."""
     claims = list(claims)
     # The innermost (shortest) claim decides the colour of a nested piece.
     claims.sort(key=lambda c: (c.end - c.start, c.start, c.pk or 0))
@@ -54,11 +55,11 @@ def build(body: str, claims: Iterable[Claim]) -> list[Paragraph]:
         piece_end = offset + len(text)
         ending = [r for r in ranks if claims[r].end == piece_end]
         ends = claims[ending[0]].status if ending else ""
-        parts = text.split(PARAGRAPH_BREAK)
+        parts = text.split(separator)
         for index, part in enumerate(parts):
             if index:
-                paragraphs.append(Paragraph(separator=PARAGRAPH_BREAK))
-                offset += len(PARAGRAPH_BREAK)
+                paragraphs.append(Paragraph(separator=separator))
+                offset += len(separator)
             if part:
                 last = index == len(parts) - 1
                 paragraphs[-1].pieces.append(
@@ -66,6 +67,24 @@ def build(body: str, claims: Iterable[Claim]) -> list[Paragraph]:
                 )
             offset += len(part)
     return paragraphs
+
+
+def build_parts(article, claims: Iterable[Claim]) -> dict[str, list[Paragraph]]:
+    """The headline, standfirst, captions and body, each highlighted by the
+    claims anchored in it (orphans are left out: their offsets count in an
+    older revision)."""
+    by_part: dict[str, list[Claim]] = {part: [] for part in Part.values}
+    for claim in claims:
+        if claim.orphan_revision_id is None:
+            by_part[claim.part].append(claim)
+    return {
+        part: build(
+            article.text_of(part),
+            by_part[part],
+            separator="\n" if part == Part.CAPTIONS else PARAGRAPH_BREAK,
+        )
+        for part in Part.values
+    }
 
 
 def excerpt(text: str, limit: int = 110) -> str:

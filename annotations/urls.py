@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from annotations.models import PublicPage
 from annotations.public import feeds, sitemaps
-from annotations.views import articles, assist, claims, dashboard, public, sources
+from annotations.views import article_edit, articles, assist, claims, dashboard, public, sources
 
 app_name = "annotations"
 
@@ -15,6 +15,24 @@ urlpatterns = [
     # Workspace: reading assistance (check-worthiness hints, suggested claims).
     path("articles/<int:pk>/hints/", assist.article_hints, name="article_hints"),
     path("articles/<int:pk>/hints/toggle/", assist.hints_toggle, name="hints_toggle"),
+    # Workspace: article details, history, revisions and orphaned claims.
+    path("articles/<int:pk>/edit/", article_edit.article_edit, name="article_edit"),
+    path("articles/<int:pk>/history/", article_edit.article_history, name="article_history"),
+    path(
+        "articles/<int:pk>/versions/", article_edit.article_new_version, name="article_new_version"
+    ),
+    path("articles/<int:pk>/check/", article_edit.article_check, name="article_check"),
+    path(
+        "articles/<int:pk>/claims/<int:claim_pk>/reattach/",
+        article_edit.orphan_reattach,
+        name="orphan_reattach",
+    ),
+    path(
+        "articles/<int:pk>/claims/<int:claim_pk>/dismiss-orphan/",
+        article_edit.orphan_dismiss,
+        name="orphan_dismiss",
+    ),
+    path("orphans/", article_edit.orphan_list, name="orphan_list"),
     # Workspace: the claim panel (marking, editing, verdicts, evidence, workflow).
     path("articles/<int:pk>/claims/", claims.claim_create, name="claim_create"),
     path("articles/<int:pk>/claims/<int:claim_pk>/", claims.claim_detail, name="claim_detail"),
@@ -97,4 +115,9 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", public.robots_txt, name="robots_txt"),
+    path(
+        "factchecks/<int:claim_pk>/changes/",
+        article_edit.factcheck_changes,
+        name="factcheck_changes",
+    ),
 ]

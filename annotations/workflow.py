@@ -28,6 +28,8 @@ from annotations.models import (
     FeedCursor,
     Rating,
 )
+from annotations.reanchor import Method as AnchorMethod
+from annotations.reanchor import changes_meaning
 
 Status = Claim.Status
 Action = ClaimEvent.Action
@@ -405,33 +407,40 @@ def mark(
     suffix: str = "",
     claim_text: str = "",
     claimant: str | None = None,
+    part: str = "body",
 ) -> Claim:
     """Create a draft claim on ``article``.
 
     The span is given by ``start``/``end`` (code points; ``quote``, when
     given, must match) or by ``quote`` alone with optional ``prefix`` and
-    ``suffix`` context, which must pick exactly one place in the body. White
-    space at its edges is trimmed. Without a ``claimant`` (None, not "") the
-    attribution rules guess one from the article.
+    ``suffix`` context, which must pick exactly one place in the ``part``
+    (headline, standfirst, captions or body). White space at its edges is
+    trimmed. Without a ``claimant`` (None, not "") the attribution rules guess
+    one from the article.
     """
     _require_editor(by)
+    try:
+        text = article.text_of(part)
+    except ValueError:
+        raise Invalid(f"Unknown part {part!r}.", {"part": ["Unknown part."]}) from None
     try:
         if start is not None or end is not None:
             if start is None or end is None:
                 raise ValidationError("Give both start and end.", code="offsets")
-            anchored = anchoring.span(article.body, start, end, quote)
+            anchored = anchoring.span(text, start, end, quote)
         elif quote:
-            anchored = anchoring.find_quote(article.body, quote, prefix, suffix)
+            anchored = anchoring.find_quote(text, quote, prefix, suffix)
         else:
             raise ValidationError("Give start and end offsets, or a quote.", code="offsets")
-        anchored = anchoring.trimmed(article.body, anchored)
+        anchored = anchoring.trimmed(text, anchored)
     except ValidationError as error:
         message, errors = _validation_errors(error)
         raise Invalid(message, errors) from error
     if claimant is None:
-        claimant = attribution.guess_claimant(article.body, anchored.start, anchored.end)
+        claimant = attribution.guess_claimant(text, anchored.start, anchored.end)
     claim = Claim(
         article=article,
+        part=part,
         start=anchored.start,
         end=anchored.end,
         quote=anchored.quote,
@@ -1036,3 +1045,219 @@ def set_stance(evidence: Evidence, *, by, version: int | None, stance: str) -> E
         changes={f"evidence.{evidence.pk}.stance": [before, stance]},
     )
     return evidence
+
+
+# --- revisions: re-anchoring, orphans ------------------------------------
+
+
+def _quote_change(before: str, after: str) -> str:
+    return f"re-anchored: quote changed from “{before}” to “{after}”"
+
+
+def _event(claim: Claim, *, by, action: str, changes: dict, comment: str, source: str):
+    return ClaimEvent(
+        claim=claim,
+        actor=by,
+        action=action,
+        changes=changes,
+        comment=comment,
+        from_status=source if source != claim.status else "",
+        to_status=claim.status if source != claim.status else "",
+        version=claim.version,
+    )
+
+
+def _feed_many(entries: list[tuple[Claim, str]]) -> None:
+    """``_feed`` for many claims at once: one lock of the counter row, one
+    update, one insert; cursors stay gapless and in commit order."""
+    if not entries:
+        return
+    cursor, _ = FeedCursor.objects.select_for_update().get_or_create(pk=1)
+    FeedCursor.objects.filter(pk=1).update(value=F("value") + len(entries))
+    ChangeEntry.objects.bulk_create(
+        ChangeEntry(cursor=cursor.value + number, claim=claim, action=action)
+        for number, (claim, action) in enumerate(entries, start=1)
+    )
+
+
+def reanchor(claims_and_anchors, *, by, orphan_revision) -> dict[str, int]:
+    """Apply a new revision's anchors (``annotations.reanchor``) to claims.
+
+    Runs inside the revision's transaction (the caller's): all claims of the
+    article move, or none. ``claims_and_anchors`` pairs each claim with the
+    ``Anchor`` found for it in the text it now counts in (already set on the
+    article). An attached claim takes its new offsets, quote and context,
+    checked against the text (``anchoring.span``); an orphan keeps its offsets
+    on ``orphan_revision``. Each claim that changed gets a new version and one
+    event; a published one an ``updated`` feed entry, unless its quote changed
+    in meaning (``reanchor.changes_meaning``): then it goes back to review,
+    leaves the public surfaces and the feed says ``withdrawn``. Writes in
+    bulk (an article may have thousands of claims). Returns counts by method.
+    """
+    pairs = {claim.pk: anchor for claim, anchor in claims_and_anchors}
+    locked = list(Claim.objects.select_for_update().filter(pk__in=list(pairs)).order_by("pk"))
+    counts = {method.value: 0 for method in AnchorMethod}
+    # One copy of each article's text, however many claims it has.
+    articles = Article.objects.in_bulk({claim.article_id for claim in locked})
+    for claim in locked:
+        claim.article = articles[claim.article_id]
+    now = timezone.now()
+    changed: list[Claim] = []
+    events: list[ClaimEvent] = []
+    feed: list[tuple[Claim, str]] = []
+    for claim in locked:
+        anchor = pairs[claim.pk]
+        counts[anchor.method] += 1
+        source = claim.status
+        if anchor.method == AnchorMethod.ORPHAN:
+            claim.orphan_revision = orphan_revision
+            claim.version += 1
+            changed.append(claim)
+            events.append(
+                _event(
+                    claim,
+                    by=by,
+                    action=Action.ORPHANED,
+                    changes={"revision": [orphan_revision.number, None]},
+                    comment="The passage could not be found in the new revision.",
+                    source=source,
+                )
+            )
+            if source == Status.PUBLISHED:
+                feed.append((claim, ChangeEntry.Action.UPDATED))
+            continue
+        before = {f: getattr(claim, f) for f in ("start", "end", "quote", "prefix", "suffix")}
+        try:
+            anchored = anchoring.span(claim.anchor_text(), anchor.start, anchor.end, anchor.quote)
+        except ValidationError as error:
+            message, errors = _validation_errors(error)
+            raise Invalid(
+                f"Claim {claim.pk} cannot take its new place: {message}", errors
+            ) from error
+        claim.start, claim.end, claim.quote = anchored.start, anchored.end, anchored.quote
+        claim.prefix, claim.suffix = anchored.prefix, anchored.suffix
+        after = {f: getattr(claim, f) for f in before}
+        if after == before:
+            continue
+        changed.append(claim)
+        moved = any(before[f] != after[f] for f in ("start", "end", "quote"))
+        if not moved and source != Status.PUBLISHED:
+            # Only the surrounding text changed: nothing a person needs to see.
+            continue
+        changes = {
+            f: [before[f], after[f]] for f in ("start", "end", "quote") if before[f] != after[f]
+        }
+        changes["match"] = [None, f"{anchor.method} {anchor.score:.2f}"]
+        comment = _quote_change(before["quote"], anchor.quote) if "quote" in changes else ""
+        withdraw = source == Status.PUBLISHED and changes_meaning(before["quote"], anchor.quote)
+        if withdraw:
+            claim.status = Status.IN_REVIEW
+            changes["status"] = [source, claim.status]
+            comment += " The meaning changed: back to review."
+        claim.version += 1
+        events.append(
+            _event(
+                claim,
+                by=by,
+                action=Action.REANCHORED,
+                changes=changes,
+                comment=comment.strip(),
+                source=source,
+            )
+        )
+        if withdraw:
+            feed.append((claim, ChangeEntry.Action.WITHDRAWN))
+        elif source == Status.PUBLISHED:
+            feed.append((claim, ChangeEntry.Action.UPDATED))
+    # One plain UPDATE per claim: Django's bulk_update builds a CASE per field
+    # and row, which costs more than it saves at these sizes.
+    fields = ("start", "end", "quote", "prefix", "suffix", "status", "version")
+    for claim in changed:
+        claim.updated_at = now
+        Claim.objects.filter(pk=claim.pk).update(
+            orphan_revision=claim.orphan_revision_id,
+            updated_at=now,
+            **{field: getattr(claim, field) for field in fields},
+        )
+    ClaimEvent.objects.bulk_create(events, batch_size=500)
+    _feed_many(feed)
+    return counts
+
+
+@transaction.atomic
+def reattach(
+    claim: Claim, *, by, version: int | None, part: str, start: int, end: int, quote: str | None
+) -> Claim:
+    """Anchor an orphan to a span the editor selected in the current text.
+
+    A published claim whose quote changes in meaning goes back to review, by
+    the same rule as automatic re-anchoring."""
+    _require_editor(by)
+    claim = _locked(claim)
+    _check_version(claim, version)
+    if not claim.is_orphan:
+        raise NotApplicable("This claim is not orphaned: it is anchored to the current text.")
+    if claim.status == Status.DISMISSED:
+        raise NotApplicable("This claim is dismissed.")
+    try:
+        anchored = anchoring.span(claim.article.text_of(part), start, end, quote)
+    except ValidationError as error:
+        message, errors = _validation_errors(error)
+        raise Invalid(message, errors) from error
+    before = {"part": claim.part, "start": claim.start, "end": claim.end, "quote": claim.quote}
+    revision = claim.orphan_revision.number
+    claim.part, claim.start, claim.end = part, anchored.start, anchored.end
+    claim.quote, claim.orphan_revision = anchored.quote, None
+    source = claim.status
+    withdraw = source == Status.PUBLISHED and changes_meaning(before["quote"], claim.quote)
+    if withdraw:
+        claim.status = Status.IN_REVIEW
+    _bump(claim, ["part", "start", "end", "quote", "prefix", "suffix", "orphan_revision", "status"])
+    changes = {f: [before[f], getattr(claim, f)] for f in before if before[f] != getattr(claim, f)}
+    changes["revision"] = [revision, claim.article.revision]
+    if withdraw:
+        changes["status"] = [source, claim.status]
+    comment = _quote_change(before["quote"], claim.quote) if "quote" in changes else ""
+    _record(
+        claim,
+        by=by,
+        action=Action.REATTACHED,
+        changes=changes,
+        comment=comment,
+        from_status=source if withdraw else "",
+    )
+    if withdraw:
+        _feed(claim, ChangeEntry.Action.WITHDRAWN)
+    elif source == Status.PUBLISHED:
+        _feed(claim, ChangeEntry.Action.UPDATED)
+    return claim
+
+
+@transaction.atomic
+def dismiss_orphan(claim: Claim, *, by, version: int | None, comment: str = "") -> Claim:
+    """Drop an orphan that no longer has a place in the article. Drafts and
+    claims in review are dismissed; a published one must be retracted, so
+    that its public page says why."""
+    _require_editor(by)
+    claim = _locked(claim)
+    _check_version(claim, version)
+    if not claim.is_orphan:
+        raise NotApplicable("This claim is not orphaned.")
+    if claim.is_public:
+        raise NotApplicable("A published orphan is withdrawn by retracting it, with a public note.")
+    if claim.status == Status.DISMISSED:
+        raise NotApplicable("This claim is dismissed already.")
+    if claim.correction_of_id:
+        return _abandon_correction(claim, by=by, comment=comment or "Orphan dismissed.")
+    source = claim.status
+    claim.status = Status.DISMISSED
+    _bump(claim, ["status"])
+    _record(
+        claim,
+        by=by,
+        action=Action.DISMISSED,
+        changes={"status": [source, claim.status]},
+        comment=(comment or "Orphaned by a new revision of the article; dismissed.").strip(),
+        from_status=source,
+    )
+    return claim

@@ -17,7 +17,16 @@ from rest_framework import serializers
 
 from annotations import workflow
 from annotations.api.filters import MAX_ID
-from annotations.models import Article, ChangeEntry, Claim, ClaimEvent, Correction, Evidence, Rating
+from annotations.models import (
+    Article,
+    ChangeEntry,
+    Claim,
+    ClaimEvent,
+    Correction,
+    Evidence,
+    Part,
+    Rating,
+)
 
 
 def absolute(request, path: str) -> str:
@@ -151,6 +160,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "id",
             "url",
             "article",
+            "part",
             "quote",
             "prefix",
             "suffix",
@@ -207,6 +217,11 @@ class ArticleIdField(serializers.PrimaryKeyRelatedField):
 
 class ClaimCreateSerializer(serializers.Serializer):
     article = ArticleIdField(queryset=Article.objects.all())
+    part = serializers.ChoiceField(
+        choices=Part.choices,
+        default=Part.BODY,
+        help_text="The part of the article the offsets and quote are in (body by default).",
+    )
     start = serializers.IntegerField(
         required=False, min_value=0, help_text="Code point offset of the first character."
     )
@@ -315,8 +330,10 @@ class ArticleSerializer(serializers.ModelSerializer):
             "byline",
             "source_name",
             "source_url",
+            "canonical_url",
             "published_on",
             "language",
+            "revision",
             "created_at",
             "counts",
             "annotations",

@@ -639,8 +639,8 @@ class RatingList(ConditionalMixin, ListAPIView):
 
 FEED_DESCRIPTION = """The changes feed: every publication, update of a published claim,
 correction and retraction appends an entry `{cursor, claim, action, at}`
-(action: published, updated, corrected, retracted). `GET ?after=C` returns the
-entries with a cursor above C in order; continue from `next_cursor`.
+(action: published, updated, corrected, retracted, withdrawn). `GET ?after=C`
+returns the entries with a cursor above C in order; continue from `next_cursor`.
 
 **Nothing is ever skipped.** Cursors are gapless integers taken from a single
 counter row that the publishing transaction locks and holds until it commits.
@@ -651,8 +651,11 @@ order and would let a consumer skip an entry.)
 
 A consumer that starts at `after=0` and, for each entry, fetches the claim
 (published, updated, corrected) or drops it (retracted: the claim stays
-readable with its retraction note) ends up with exactly the set of published
-claims. Poll with the last `next_cursor`; an empty page means nothing new."""
+readable with its retraction note; withdrawn: a new revision of the article
+changed the quote's meaning and the claim went back to review, so it is not
+public until approved again, which appends a new `published` entry) ends up
+with exactly the set of published claims. Poll with the last `next_cursor`;
+an empty page means nothing new."""
 
 
 class ChangesView(ConditionalMixin, APIView):
@@ -674,9 +677,9 @@ class ChangesView(ConditionalMixin, APIView):
         after = _non_negative(request, "after", 0)
         limit = min(max(_non_negative(request, "limit", 100), 1), 1000)
         entries = list(
-            ChangeEntry.objects.filter(
-                cursor__gt=after, claim__status__in=Claim.PUBLIC_STATUSES
-            ).order_by("cursor")[:limit]
+            # Entries are only ever appended for published claims, so all may
+            # show; a claim back in review ends with its `withdrawn` entry.
+            ChangeEntry.objects.filter(cursor__gt=after).order_by("cursor")[:limit]
         )
         next_cursor = entries[-1].cursor if entries else after
         base = request.build_absolute_uri(reverse("api:changes"))

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
-from annotations.models import Article, Claim
+from annotations.models import Article, Claim, Part
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -59,6 +59,30 @@ def _text(value: str, purpose: str, language: str) -> dict[str, str]:
     }
 
 
+# A claim outside the body names its part with a selector that the text
+# selectors refine; the part's element carries data-part in our pages.
+PART_SELECTOR = 'article [data-part="{part}"]'
+
+
+def selectors(claim: Claim) -> list[dict[str, Any]]:
+    """The target's selectors: TextQuote and TextPosition over the body, or,
+    for the headline, standfirst or captions, a CssSelector naming the part
+    refined by each of them (offsets then count within that part)."""
+    text = [
+        {
+            "type": "TextQuoteSelector",
+            "exact": claim.quote,
+            "prefix": claim.prefix,
+            "suffix": claim.suffix,
+        },
+        {"type": "TextPositionSelector", "start": claim.start, "end": claim.end},
+    ]
+    if claim.part == Part.BODY:
+        return text
+    css = PART_SELECTOR.format(part=claim.part)
+    return [{"type": "CssSelector", "value": css, "refinedBy": selector} for selector in text]
+
+
 def annotation(request, claim: Claim, *, context: bool = True) -> dict[str, Any]:
     """One claim as an Annotation; ``context=False`` for items inside a page."""
     article = claim.article
@@ -92,15 +116,7 @@ def annotation(request, claim: Claim, *, context: bool = True) -> dict[str, Any]
             "body": body,
             "target": {
                 "source": article_iri(request, article),
-                "selector": [
-                    {
-                        "type": "TextQuoteSelector",
-                        "exact": claim.quote,
-                        "prefix": claim.prefix,
-                        "suffix": claim.suffix,
-                    },
-                    {"type": "TextPositionSelector", "start": claim.start, "end": claim.end},
-                ],
+                "selector": selectors(claim),
             },
         }
     )

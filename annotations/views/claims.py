@@ -73,6 +73,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
             end=form.cleaned_data["end"],
             quote=form.cleaned_data["quote"],
             claimant=form.cleaned_data["claimant"] or None,
+            part=form.cleaned_data["part"] or "body",
         )
     except workflow.WorkflowError as error:
         return _mark_failed(request, article, error.message, panel.status_for(error))

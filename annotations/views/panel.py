@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_htmx.http import trigger_client_event
 
-from annotations import permissions, reader, workflow
+from annotations import permissions, reader, revisions, workflow
 from annotations.forms import (
     ClaimForm,
     CommentForm,
@@ -219,14 +219,28 @@ def reader_context(request: HttpRequest, article: Article) -> dict:
         # Superseded and dropped working copies live on in the history only.
         .exclude(status=Claim.Status.SUPERSEDED)
         .exclude(correction_of__isnull=False, status=Claim.Status.DISMISSED)
-        .only("id", "article_id", "start", "end", "quote", "claimant", "claim_text", "status")
+        .only(
+            "id",
+            "article_id",
+            "part",
+            "orphan_revision_id",
+            "start",
+            "end",
+            "quote",
+            "claimant",
+            "claim_text",
+            "status",
+        )
     )
     for claim in claims:
         claim.excerpt = reader.excerpt(claim.quote)
+    parts = reader.build_parts(article, claims)
     return {
         "article": article,
         "claims": claims,
-        "paragraphs": reader.build(article.body, claims),
+        "paragraphs": parts["body"],
+        "parts": parts,
+        "orphans": list(revisions.orphans_of(article)),
         "statuses": [s for s in Claim.Status if s != Claim.Status.SUPERSEDED],
     }
 

@@ -10,6 +10,7 @@ marked so. Nothing else is ever reachable from here.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from annotations import reader, workflow
 from annotations.api import claimreview
-from annotations.models import Article, Claim, PublicPage, Rating
+from annotations.models import Article, Claim, Evidence, PublicPage, Rating
 from annotations.public import queries
 
 PAGE_SIZE = 20
@@ -28,7 +29,9 @@ def factcheck_detail(request: HttpRequest, claim_pk: int) -> HttpResponse:
     claim = get_object_or_404(
         Claim.objects.public()
         .select_related("article", "rating", "created_by", "submitted_by", "reviewed_by")
-        .prefetch_related("evidence__archive", "corrections"),
+        .prefetch_related(
+            Prefetch("evidence", Evidence.objects.select_related("archive")), "corrections"
+        ),
         pk=claim_pk,
     )
     retracted = claim.status == Claim.Status.RETRACTED

@@ -13,19 +13,18 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
 from annotations import archive, permissions, tasks, uploads, workflow
 from annotations.models import Claim, Evidence
-from annotations.views.common import editor_required, wants_partial
+from annotations.views.common import wants_partial, workspace_view
 
 # Nothing in a served copy may run, load or submit anything.
 SANDBOX = {
@@ -92,9 +91,7 @@ def _serve(name: str, *, content_type: str, filename: str, attachment: bool) -> 
 # --- URL import on the queue ---------------------------------------------------
 
 
-@require_GET
-@login_required
-@editor_required
+@workspace_view("GET")
 def import_status(request: HttpRequest, task_id: str) -> HttpResponse:
     status = tasks.import_status(task_id)
     if status is None:
@@ -118,18 +115,14 @@ def import_status(request: HttpRequest, task_id: str) -> HttpResponse:
 # --- the panel's additions: archive state, uploads, protected, stance ------------
 
 
-@require_GET
-@login_required
-@editor_required
+@workspace_view("GET")
 def archive_state(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     """The archive line of one source; polled while the copy is being made."""
     evidence = get_object_or_404(Evidence.objects.select_related("archive"), pk=evidence_pk)
     return render(request, "annotations/_sources_item.html#archive-state", {"item": evidence})
 
 
-@require_POST
-@login_required
-@editor_required
+@workspace_view("POST")
 def archive_retry(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk)
     if evidence.kind != Evidence.Kind.URL:
@@ -148,9 +141,7 @@ def _answer_refusal(request: HttpRequest, claim: Claim, message: str) -> HttpRes
     return redirect(_panel_url(claim))
 
 
-@require_POST
-@login_required
-@editor_required
+@workspace_view("POST")
 def source_upload(request: HttpRequest, claim_pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=claim_pk)
     form = UploadForm(request.POST, request.FILES)
@@ -183,9 +174,7 @@ def source_upload(request: HttpRequest, claim_pk: int) -> HttpResponse:
     return redirect(_panel_url(claim))
 
 
-@require_POST
-@login_required
-@editor_required
+@workspace_view("POST")
 def source_protected(request: HttpRequest, claim_pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=claim_pk)
     form = ProtectedForm(request.POST)
@@ -208,9 +197,7 @@ def source_protected(request: HttpRequest, claim_pk: int) -> HttpResponse:
     return redirect(_panel_url(claim))
 
 
-@require_POST
-@login_required
-@editor_required
+@workspace_view("POST")
 def source_stance(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_pk)
     try:
@@ -324,9 +311,7 @@ def source_thumbnail(request: HttpRequest, evidence_pk: int) -> HttpResponse:
 # --- the desk queue ----------------------------------------------------------------
 
 
-@require_GET
-@login_required
-@editor_required
+@workspace_view("GET")
 def sources_queue(request: HttpRequest) -> HttpResponse:
     """ "Sources to look at": published sources that changed or disappeared
     since they were archived, or whose archive failed."""

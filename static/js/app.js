@@ -1,12 +1,13 @@
-// The reader's behaviour: turn a text selection in the article body into a
-// claim, link highlights with the claim list, and move between claims with
-// j/k; and the claim panel's: nothing typed is lost when it re-renders,
-// feedback is brought into view. Loaded as a module; no inline scripts or
-// handlers (the CSP forbids them).
+// The reader's behaviour: turn a text selection in the article (headline,
+// standfirst, captions or body) into a claim, link highlights with the claim
+// list, and move between claims with j/k; and the claim panel's: nothing
+// typed is lost when it re-renders, feedback is brought into view. Loaded as
+// a module; no inline scripts or handlers (the CSP forbids them).
 
 import "./assist.js";
 
-const BODY = "article-body";
+// Each part of the text is an element with data-part; offsets count within it.
+const PART = ".anchor-root[data-part]";
 
 // The model counts code points; DOM offsets count UTF-16 units.
 function codePoints(text) {
@@ -33,15 +34,22 @@ function offsetOf(root, node, offset) {
   return codePoints(before.toString());
 }
 
-function selectionInBody() {
-  const root = document.getElementById(BODY);
+function partOf(node) {
+  const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  return element ? element.closest(PART) : null;
+}
+
+// A selection within one part; one spanning two parts is not a claim.
+function selectionInText() {
   const selection = document.getSelection();
-  if (!root || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
   const range = selection.getRangeAt(0);
-  if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return null;
+  const root = partOf(range.startContainer);
+  if (!root || partOf(range.endContainer) !== root) return null;
   const quote = range.toString();
   if (!quote.trim()) return null;
   return {
+    part: root.dataset.part,
     start: offsetOf(root, range.startContainer, range.startOffset),
     end: offsetOf(root, range.endContainer, range.endOffset),
     quote,
@@ -61,15 +69,29 @@ function placeMarkForm(form, range) {
   form.style.top = `${rect.bottom - origin.top + 6}px`;
 }
 
+// Forms that act on the current selection (re-attaching an orphan) carry
+// it in hidden fields and are enabled only while there is one.
+function fillSelectionForms(selected) {
+  for (const form of document.querySelectorAll("form.selection-form")) {
+    if (form.contains(document.activeElement) && !selected) continue;
+    for (const name of ["part", "start", "end", "quote"]) {
+      form.elements[name].value = selected ? selected[name] : "";
+    }
+    form.querySelector("button").disabled = !selected;
+  }
+}
+
 function onSelectionChange() {
+  const selected = selectionInText();
+  fillSelectionForms(selected);
   const form = document.getElementById("mark-form");
   if (!form) return;
-  const selected = selectionInBody();
   if (!selected) {
     // Keep the button while it has focus: tabbing to it must not lose it.
     if (!form.contains(document.activeElement)) form.hidden = true;
     return;
   }
+  form.elements.part.value = selected.part;
   form.elements.start.value = selected.start;
   form.elements.end.value = selected.end;
   form.elements.quote.value = selected.quote;
@@ -87,7 +109,7 @@ function showSelected(id) {
     else link.removeAttribute("aria-current");
   }
   let first = null;
-  for (const mark of document.querySelectorAll(`#${BODY} mark[data-claims]`)) {
+  for (const mark of document.querySelectorAll(`${PART} mark[data-claims]`)) {
     const on = Boolean(id) && mark.dataset.claims.split(" ").includes(id);
     mark.classList.toggle("selected", on);
     if (on && !first) first = mark;
@@ -117,7 +139,7 @@ function onClick(event) {
     showSelected(wanted);
     return;
   }
-  const mark = event.target.closest(`#${BODY} mark[data-claims]`);
+  const mark = event.target.closest(`${PART} mark[data-claims]`);
   if (!mark) return;
   // The end of a drag that selected text is not a click on a highlight.
   if (!document.getSelection().isCollapsed) return;
@@ -355,7 +377,7 @@ function init() {
   window.addEventListener("beforeunload", onBeforeUnload);
   // Pressing the button must not collapse the selection it is about.
   document.addEventListener("mousedown", (event) => {
-    if (event.target.closest("#mark-button")) event.preventDefault();
+    if (event.target.closest("#mark-button, form.selection-form button")) event.preventDefault();
   });
   showSelected(panelClaimId());
 }

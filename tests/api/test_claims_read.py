@@ -19,6 +19,7 @@ CLAIM_FIELDS = {
     "id",
     "url",
     "article",
+    "part",
     "quote",
     "prefix",
     "suffix",

@@ -148,10 +148,10 @@ def test_editor_marks_edits_and_deletes_claims_on_the_seed_article(editor_page, 
     assert page.evaluate("() => window.notReloaded") is True
 
 
-def test_a_selection_outside_the_body_offers_nothing(editor_page, seed):
+def test_a_selection_outside_the_article_text_offers_nothing(editor_page, seed):
     page = editor_page
     page.goto(seed.get_absolute_url())
-    page.get_by_role("heading", level=1).dblclick()
+    page.locator("#claim-list-title").dblclick()
     assert selected_text(page)
     expect(page.get_by_role("button", name="Mark claim")).to_be_hidden()
     drag_select(page, "tense meeting on Monday")
