@@ -8,7 +8,7 @@ export DEMO_PASSWORD
 # The environment the test suite runs in: production settings (DEBUG off)
 # with a throw-away key, plain static storage and cookies over http.
 TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=0 \
-	ALLOWED_HOSTS=localhost,127.0.0.1,testserver SECURE_COOKIES=0 \
+	ALLOWED_HOSTS=localhost,127.0.0.1,testserver SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
 
 .PHONY: run test lint format migrate seed demo-users serve bench clean
@@ -32,8 +32,15 @@ $(VENV)/.dev: requirements-dev.txt | $(PY)
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime
 
-migrate: $(VENV)/.runtime
+# A development checkout's settings: DEBUG and a random key of its own, read by
+# settings.py from .env so that every manage.py command works as written.
+.env:
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=1 and a development SECRET_KEY)"
+
+migrate: $(VENV)/.runtime .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
 
 seed: migrate
 	DEBUG=1 $(PY) manage.py import_articles seeds/

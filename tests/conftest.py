@@ -34,6 +34,20 @@ def _reference_data(request):
         module.seed(django_apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _process_cache(settings):
+    """The app shares throttle counters and login lockouts through Redis or
+    the database cache; tests keep them in process memory, empty at each
+    start, so query budgets count only a view's own queries
+    (tests/security/test_throttles.py exercises the shared caches)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def editor(db):
     return factories.EditorFactory()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
@@ -24,6 +27,26 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment that exists in UTC: year 1 at +05:00 does not, and
+    was an error on SQLite but an empty list on PostgreSQL; both now say 400."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(datetime.UTC)
+            except (OverflowError, ValueError):
+                raise ValidationError(
+                    "The date and time is out of range once converted to UTC.", code="invalid"
+                ) from None
+        return value
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Claim.Status.choices,
@@ -39,15 +62,15 @@ class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", help_text="Text search over the claim text, the quote and the summary."
     )
-    published_after = django_filters.IsoDateTimeFilter(
+    published_after = MomentFilter(
         field_name="published_at",
         lookup_expr="gt",
         help_text="Published strictly after (ISO 8601).",
     )
-    published_before = django_filters.IsoDateTimeFilter(
+    published_before = MomentFilter(
         field_name="published_at", lookup_expr="lt", help_text="Published strictly before."
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = MomentFilter(
         field_name="updated_at", lookup_expr="gt", help_text="Changed strictly after."
     )
 
