@@ -45,6 +45,7 @@ OPERATIONS = {
     ("get", "/api/v1/ratings/"),
     ("get", "/api/v1/changes/"),
     ("post", "/api/v1/auth/token/"),
+    ("delete", "/api/v1/auth/token/"),
 }
 
 
