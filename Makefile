@@ -59,6 +59,9 @@ test: $(VENV)/.dev
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
 		else echo "The browser tests need Chromium: apt-get install chromium" >&2; exit 1; fi; }
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx-light; \
+		else echo "The slow-client test needs nginx: apt-get install nginx-light" >&2; exit 1; fi; }
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
