@@ -10,7 +10,7 @@ from axes.helpers import get_cool_off
 from django.contrib import admin
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 
 def retry_after_seconds(request: HttpRequest | None = None) -> int:
@@ -26,17 +26,30 @@ def lockout_message(request: HttpRequest | None = None) -> str:
     )
 
 
+class LockedOutForm(AuthenticationForm):
+    """An empty login form that carries the lockout as its error, where the
+    login page and the admin's show form errors."""
+
+    def __init__(self, request: HttpRequest, *, message: str) -> None:
+        super().__init__(request)
+        self.message = message
+
+    def non_field_errors(self):
+        return self.error_class([self.message], error_class="nonfield")
+
+
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE for the login form and the admin's login."""
-    form = AuthenticationForm(request)
-    form.add_error(None, lockout_message(request))
+    form = LockedOutForm(request, message=lockout_message(request))
     context = {"form": form, "next": ""}
     template = "registration/login.html"
     if request.path.startswith("/admin/"):
         template = "admin/login.html"
         context.update(admin.site.each_context(request))
-    response = TemplateResponse(request, template, context, status=429)
+    # Rendered now: the middleware that asks for it runs after the phase
+    # in which template responses are rendered.
+    response = render(request, template, context, status=429)
     response["Retry-After"] = str(retry_after_seconds(request))
     return response

@@ -5,6 +5,7 @@ lockout, valid for FACTCHECK_TOKEN_TTL_DAYS, revoked by their owner with
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 from rest_framework.authtoken.models import Token
@@ -61,6 +62,8 @@ class TokenView(APIView):
                 ) from None
             raise
         user = serializer.validated_data["user"]
+        # As a session login does: resets the failure count, records last_login.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
         token, _ = Token.objects.get_or_create(user=user)
         if has_expired(token):
             token.delete()
