@@ -27,7 +27,7 @@ def read_env_file(path: Path) -> None:
             os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
-read_env_file(BASE_DIR / ".env")
+read_env_file(Path(os.environ.get("FACTCHECK_ENV_FILE", BASE_DIR / ".env")))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
