@@ -351,7 +351,7 @@ class _Deadline:
         self.at = time.monotonic() + seconds
         self.seconds = seconds
         self.expired = False
-        self._connection: http.client.HTTPConnection | None = None
+        self._socket: socket.socket | None = None
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
         self._timer.start()
@@ -363,15 +363,18 @@ class _Deadline:
             raise ImportRejected(self.message())
         return left
 
-    def watch(self, connection: http.client.HTTPConnection) -> None:
-        self._connection = connection
+    def watch(self, sock: socket.socket) -> None:
+        self._socket = sock
+        if self.expired:
+            self._expire()
 
     def _expire(self) -> None:
         self.expired = True
-        sock = getattr(self._connection, "sock", None)
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        if self._socket is not None:
+            # The plain socket's shutdown, also for TLS: it wakes a blocked
+            # read at once and leaves the TLS object to fail cleanly.
+            with contextlib.suppress(OSError, ValueError):
+                socket.socket.shutdown(self._socket, socket.SHUT_RDWR)
 
     def cancel(self) -> None:
         self._timer.cancel()
@@ -381,23 +384,28 @@ class _Deadline:
 
 
 def _connection(
-    scheme: str, address: str, host: str, port: int, timeout: float
+    scheme: str, address: str, host: str, port: int, deadline: _Deadline
 ) -> http.client.HTTPConnection:
     """A connection to the checked ``address`` that names ``host`` in the
-    Host header and, for https, in SNI and certificate checks."""
+    Host header and, for https, in SNI and certificate checks; its socket is
+    handed to the deadline's watchdog."""
+    timeout = deadline.remaining()
     if scheme == "https":
         context = ssl.create_default_context()
 
         class Pinned(http.client.HTTPSConnection):
             def connect(self) -> None:
                 raw = socket.create_connection((address, port), self.timeout)
+                deadline.watch(raw)
                 self.sock = context.wrap_socket(raw, server_hostname=host)
+                deadline.watch(self.sock)
 
         return Pinned(host, port, timeout=timeout, context=context)
 
     class PinnedPlain(http.client.HTTPConnection):
         def connect(self) -> None:
             self.sock = socket.create_connection((address, port), self.timeout)
+            deadline.watch(self.sock)
 
     return PinnedPlain(host, port, timeout=timeout)
 
@@ -420,10 +428,7 @@ def fetch(url: str, *, max_redirects: int = 5) -> tuple[bytes, str]:
             target = parts.path or "/"
             if parts.query:
                 target += "?" + parts.query
-            connection = _connection(
-                parts.scheme, address, parts.hostname, port, deadline.remaining()
-            )
-            deadline.watch(connection)
+            connection = _connection(parts.scheme, address, parts.hostname, port, deadline)
             try:
                 connection.request(
                     "GET",
