@@ -8,12 +8,12 @@ from annotations.api.errors import error_body
 
 
 class SwaggerView(SpectacularSwaggerSplitView):
-    def options(self, request, *args, **kwargs):
-        # DRF's metadata would go through the page's HTML template (a 500).
+    # OPTIONS would render DRF's metadata through the page's HTML template.
+    http_method_names = ["get", "head"]
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
         return JsonResponse(
-            error_body(405, "method_not_allowed", "The API docs answer GET only."),
-            status=405,
-            headers={"Allow": "GET, HEAD"},
+            error_body(405, "method_not_allowed", "The API docs answer GET only."), status=405
         )
 
 
