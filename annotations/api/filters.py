@@ -9,10 +9,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.pagination import CursorPagination
 
-from annotations.models import Claim, Rating
+from annotations.models import Claim
 
 MAX_PAGE_SIZE = 200
 MAX_SEARCH_WORDS = 8
@@ -20,6 +22,7 @@ MAX_SEARCH_WORDS = 8
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -28,8 +31,11 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class UtcDateTimeField(IsoDateTimeField):
-    """An ISO 8601 moment that exists in UTC: year 1 at +05:00 does not, and
-    was an error on SQLite but an empty list on PostgreSQL; both now say 400."""
+    """An ISO 8601 moment, held within what UTC can represent: year 1 at
+    +05:00 lies before the first representable instant and 9999-12-31 at
+    -05:00 after the last, and such a filter raised on SQLite but matched
+    nothing on PostgreSQL. Clamped to the nearest end, both databases give
+    the answer the moment means (everything is after the first instant)."""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -37,9 +43,8 @@ class UtcDateTimeField(IsoDateTimeField):
             try:
                 value.astimezone(datetime.UTC)
             except (OverflowError, ValueError):
-                raise ValidationError(
-                    "The date and time is out of range once converted to UTC.", code="invalid"
-                ) from None
+                end = datetime.datetime.min if value.year == 1 else datetime.datetime.max
+                value = end.replace(tzinfo=datetime.UTC)
         return value
 
 
@@ -53,8 +58,10 @@ class ClaimFilter(django_filters.FilterSet):
         help_text="published (the default) or retracted; editors may ask for any status.",
     )
     article = IdFilter(field_name="article_id", help_text="An article id.")
-    rating = django_filters.ModelChoiceFilter(
-        queryset=Rating.objects.all(), to_field_name="slug", help_text="A rating slug."
+    # A slug the scale does not have matches nothing, as any other filter
+    # value would: the scale is edited in the admin, the schema cannot list it.
+    rating = django_filters.CharFilter(
+        field_name="rating__slug", help_text="A rating slug (see /api/v1/ratings/)."
     )
     claimant = django_filters.CharFilter(
         lookup_expr="icontains", help_text="Part of the claimant's name (any case)."
@@ -104,6 +111,27 @@ class NewestFirstPagination(CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         return getattr(view, "cursor_ordering", lambda: self.ordering)()
+
+    def get_page_size(self, request):
+        # A page size that is not a number in range is an error, not a
+        # silent fall back to the default.
+        raw = request.query_params.get(self.page_size_query_param)
+        if (
+            raw is not None
+            and raw != ""
+            and (not raw.isdecimal() or not 1 <= int(raw[:6]) <= self.max_page_size or len(raw) > 6)
+        ):
+            raise DRFValidationError(
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         # A cursor is opaque but not signed: one decoded into a position that

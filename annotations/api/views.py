@@ -75,6 +75,11 @@ def read_errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {**NOT_MODIFIED, **errors(*codes)}
 
 
+def bounded_int(maximum: int) -> dict[str, Any]:
+    """The schema of a non-negative integer query parameter, as the view reads it."""
+    return {"type": "integer", "minimum": 0, "maximum": maximum}
+
+
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -566,8 +571,14 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
         f"{MAX_PAGE_SIZE}); `startIndex` is the 0-based position of the first item in the "
         "AnnotationCollection `partOf`, `next` links the following page.",
         parameters=[
-            OpenApiParameter("page", OpenApiTypes.INT, description="0-based page number."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Items per page."),
+            OpenApiParameter(
+                "page",
+                bounded_int(MAX_ID // (2 * MAX_PAGE_SIZE)),
+                description="0-based page number.",
+            ),
+            OpenApiParameter(
+                "page_size", bounded_int(MAX_PAGE_SIZE), description="Items per page."
+            ),
             IF_NONE_MATCH,
         ],
         responses={
@@ -645,10 +656,12 @@ class ChangesView(ConditionalMixin, APIView):
         description=FEED_DESCRIPTION,
         parameters=[
             OpenApiParameter(
-                "after", OpenApiTypes.INT, description="The last cursor you applied (0 to start)."
+                "after",
+                bounded_int(MAX_ID),
+                description="The last cursor you applied (0 to start).",
             ),
             OpenApiParameter(
-                "limit", OpenApiTypes.INT, description="Entries per page, 1 to 1000 (100)."
+                "limit", bounded_int(MAX_ID), description="Entries per page, 1 to 1000 (100)."
             ),
             IF_NONE_MATCH,
         ],

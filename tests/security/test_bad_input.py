@@ -154,31 +154,32 @@ def test_control_characters_are_refused_by_paste_as_by_file(client, editor, row_
     assert row_counts() == before
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        "0001-01-01T00:00:00%2B05:00",
-        "9999-12-31T23:59:59-05:00",
-        "0001-01-01T00:30:00%2B01:00",
-        "not-a-date",
-        "2024-13-01T00:00:00Z",
-    ],
-)
+@pytest.mark.parametrize("value", ["not-a-date", "2024-13-01T00:00:00Z", "2024-01-01T25:00"])
 @pytest.mark.parametrize("name", ["published_after", "published_before", "updated_after"])
-def test_out_of_range_date_filters_are_400_on_every_database(anon, assert_error, name, value):
+def test_malformed_date_filters_are_400(anon, assert_error, name, value):
     error = assert_error(anon.get(f"/api/v1/claims/?{name}={value}"), 400, "invalid")
     assert name in error["fields"]
 
 
 @pytest.mark.parametrize(
-    "value", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-01-01T00:00:00%2B14:00"]
+    ("value", "after", "before"),
+    [
+        # Beyond what UTC can hold: the nearest end, on every database.
+        ("0001-01-01T00:00:00%2B05:00", 1, 0),
+        ("9999-12-31T23:59:59-05:00", 0, 1),
+        ("0001-01-01T00:00:00Z", 1, 0),
+        ("9999-12-31T23:59:59Z", 0, 1),
+        ("2024-01-01T00:00:00%2B14:00", 1, 0),
+    ],
 )
-def test_extreme_but_valid_date_filters_answer_the_same_everywhere(anon, editor, reviewer, value):
+def test_extreme_date_filters_answer_the_same_on_every_database(
+    anon, editor, reviewer, value, after, before
+):
     publish(ArticleFactory(), editor=editor, reviewer=reviewer)
-    response = anon.get(f"/api/v1/claims/?published_after={value}")
-    assert response.status_code == 200
-    expected = 0 if value.startswith("9999") else 1
-    assert len(response.json()["results"]) == expected
+    for name, expected in (("published_after", after), ("published_before", before)):
+        response = anon.get(f"/api/v1/claims/?{name}={value}")
+        assert response.status_code == 200, response.content
+        assert len(response.json()["results"]) == expected, (name, value)
 
 
 def test_ndjson_escapes_line_and_paragraph_separators(anon, editor, reviewer):
