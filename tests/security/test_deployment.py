@@ -22,12 +22,12 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "factcheck.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://factcheck.example.org",
     "DATABASE_URL": "postgres://factcheck@db/factcheck",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "NUM_PROXIES": "1",
+    "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
 }
-CLEAN = {
-    key: value
-    for key, value in os.environ.items()
-    if not key.startswith(("SECRET_KEY", "DEBUG", "SECURE_", "ALLOWED_HOSTS", "STATICFILES"))
-}
+OURS = ("SECRET_KEY", "DEBUG", "SECURE_", "ALLOWED_HOSTS", "STATICFILES", "REDIS_", "NUM_PROXIES")
+CLEAN = {key: value for key, value in os.environ.items() if not key.startswith(OURS)}
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
