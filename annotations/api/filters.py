@@ -41,7 +41,9 @@ class UtcDateTimeField(IsoDateTimeField):
         value = super().to_python(value)
         if value is not None:
             try:
-                value.astimezone(datetime.UTC)
+                # In UTC: PostgreSQL refuses offsets beyond 15:59 that ISO
+                # 8601 (and SQLite) accept, such as -16:44.
+                value = value.astimezone(datetime.UTC)
             except (OverflowError, ValueError):
                 end = datetime.datetime.min if value.year == 1 else datetime.datetime.max
                 value = end.replace(tzinfo=datetime.UTC)
