@@ -216,17 +216,21 @@ TEXT_FIELDS = ("title", "standfirst", "captions", "body", "byline", "source_name
 
 
 def check_limits(article: Article) -> None:
-    """The rules every door shares: no control characters in any text (the
-    file importer's rule, now the API's and the form's too) and a body of at
-    most FACTCHECK_ARTICLE_MAX_CHARS characters."""
+    """The rules every door shares (importers, API, admin): no control
+    characters in any text (the file importer's rule, now everyone's) and a
+    body of at most FACTCHECK_ARTICLE_MAX_CHARS characters."""
+    check_fields({name: getattr(article, name) for name in TEXT_FIELDS})
+
+
+def check_fields(values: dict[str, str]) -> None:
+    """``check_limits`` for field values given by name (forms)."""
     for name in TEXT_FIELDS:
-        if CONTROL_CHARACTERS.search(getattr(article, name)):
+        if CONTROL_CHARACTERS.search(values.get(name) or ""):
             raise ImportRejected(f"The {name.replace('_', ' ')} contains control characters.")
+    body = values.get("body") or ""
     limit = settings.FACTCHECK_ARTICLE_MAX_CHARS
-    if len(article.body) > limit:
-        raise ImportRejected(
-            f"The body is {len(article.body):,} characters long; the limit is {limit:,}."
-        )
+    if len(body) > limit:
+        raise ImportRejected(f"The body is {len(body):,} characters long; the limit is {limit:,}.")
 
 
 def save(parsed: Parsed, *, by=None) -> Result:

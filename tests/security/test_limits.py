@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from annotations import anchoring, importers
 from annotations.models import Article
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,17 @@ def test_a_short_quote_in_a_huge_body_is_counted_only_so_far():
     with pytest.raises(ValidationError) as error:
         anchoring.find_quote(body, "a")
     assert "more than 10 times" in error.value.message
+
+
+def test_the_admin_refuses_an_article_over_the_limit_or_with_control_characters(
+    small_articles, client, row_counts
+):
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    before = row_counts()
+    form = {"title": "T", "body": OVER, "language": "en"}
+    response = client.post("/admin/annotations/article/add/", form)
+    assert response.status_code == 200
+    assert "the limit is 2,000" in response.text
+    response = client.post("/admin/annotations/article/add/", {**form, "body": "Bell \x07"})
+    assert "control characters" in response.text
+    assert row_counts() == before
