@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
@@ -43,8 +44,6 @@ def _process_cache(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
     }
-    from django.core.cache import cache
-
     cache.clear()
 
 

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from annotations.api import errors
 from annotations.models import Claim
 from tests.api.conftest import publish
 from tests.factories import ArticleFactory
@@ -194,3 +195,16 @@ def test_ndjson_escapes_line_and_paragraph_separators(anon, editor, reviewer):
     lines = raw.splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["claim_text"] == "one\u2028two\u2029three"
+
+
+def test_a_server_error_under_the_api_is_json_and_says_nothing_of_its_cause(rf):
+    response = errors.server_error(rf.get("/api/v1/claims/"))
+    assert response.status_code == 500
+    assert json.loads(response.content) == {
+        "error": {
+            "status": 500,
+            "code": "server_error",
+            "message": "The server could not answer this request.",
+        }
+    }
+    assert errors.server_error(rf.get("/articles/")).status_code == 500
