@@ -10,7 +10,7 @@ WORKER = $(if $(filter redis,$(TASKS_BACKEND)),rqworker --job-class django_tasks
 # The environment the test suite runs in: production settings (DEBUG off)
 # with a throw-away key, plain static storage and cookies over http.
 TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=0 \
-	ALLOWED_HOSTS=localhost,127.0.0.1,testserver SECURE_COOKIES=0 \
+	ALLOWED_HOSTS=localhost,127.0.0.1,testserver SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
 
 .PHONY: run test lint format migrate seed demo-users serve bench clean
@@ -34,8 +34,15 @@ $(VENV)/.dev: requirements-dev.txt | $(PY)
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime
 
-migrate: $(VENV)/.runtime
+# A development checkout's settings: DEBUG and a random key of its own, read by
+# settings.py from .env so that every manage.py command works as written.
+.env:
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=1 and a development SECRET_KEY)"
+
+migrate: $(VENV)/.runtime .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
 
 seed: migrate
 	DEBUG=1 $(PY) manage.py import_articles seeds/
@@ -63,6 +70,9 @@ test: $(VENV)/.dev
 			if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server; \
 			else echo "The Redis queue tests need Redis: apt-get install redis-server" >&2; exit 1; fi; }; \
 		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null; sleep 1; }
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx-light; \
+		else echo "The slow-client test needs nginx: apt-get install nginx-light" >&2; exit 1; fi; }
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

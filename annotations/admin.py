@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 
-from annotations import workflow
+from annotations import importers, workflow
 from annotations.models import (
     PART_FIELDS,
     Article,
@@ -31,8 +32,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ArticleAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            importers.check_fields(cleaned)
+        except importers.ImportRejected as error:
+            raise forms.ValidationError(error.message) from None
+        return cleaned
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    # The same size and character rules as every other way in.
+    form = ArticleAdminForm
     list_display = ["title", "source_name", "published_on", "language", "created_by", "created_at"]
     list_filter = ["language", "source_name", "created_at"]
     search_fields = ["title", "standfirst", "body", "source_name", "byline"]

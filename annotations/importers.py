@@ -9,22 +9,28 @@ validates and stores in one transaction. Anything wrong raises
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-import ipaddress
+import http.client
+import logging
 import re
 import socket
+import ssl
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from annotations import extraction
+from annotations import extraction, netguard
 from annotations.anchoring import normalize_text
 from annotations.models import Article, content_hash
+
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -182,14 +188,54 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or "<body" in head
 
 
+def check_html_bounds(html: str) -> None:
+    """Refuse HTML whose tree is too large to extract in bounded time: the
+    number of ``<`` bounds the number of tags, and counting is linear."""
+    limit = settings.FACTCHECK_HTML_MAX_TAGS
+    if html.count("<") > limit:
+        raise ImportRejected(f"The HTML has more than {limit:,} tags; this is too large to import.")
+
+
 def parse(text: str, *, filename: str = "", url: str = "") -> Parsed:
     suffix = Path(filename).suffix.lower()
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text)):
+        check_html_bounds(text)
         return parse_html(text, url=url)
     return parse_text(text)
 
 
 # --- storing -------------------------------------------------------------
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TEXT_FIELDS = (
+    "title",
+    "standfirst",
+    "captions",
+    "body",
+    "byline",
+    "source_name",
+    "source_url",
+    "canonical_url",
+)
+
+
+def check_limits(article: Article) -> None:
+    """The rules every door shares (importers, API, admin): no control
+    characters in any text (the file importer's rule, now everyone's) and a
+    body of at most FACTCHECK_ARTICLE_MAX_CHARS characters."""
+    check_fields({name: getattr(article, name) for name in TEXT_FIELDS})
+
+
+def check_fields(values: dict[str, str]) -> None:
+    """``check_limits`` for field values given by name (forms)."""
+    for name in TEXT_FIELDS:
+        if CONTROL_CHARACTERS.search(values.get(name) or ""):
+            raise ImportRejected(f"The {name.replace('_', ' ')} contains control characters.")
+    body = values.get("body") or ""
+    limit = settings.FACTCHECK_ARTICLE_MAX_CHARS
+    if len(body) > limit:
+        raise ImportRejected(f"The body is {len(body):,} characters long; the limit is {limit:,}.")
 
 
 def save(parsed: Parsed, *, by=None) -> Result:
@@ -212,6 +258,7 @@ def save(parsed: Parsed, *, by=None) -> Result:
         raise ImportRejected("The article has no title.")
     if not article.body:
         raise ImportRejected("The article has no body text.")
+    check_limits(article)
     article.content_hash = content_hash(article.title, article.body)
     try:
         article.full_clean(exclude=["content_hash", "created_by"])
@@ -278,90 +325,182 @@ def import_fields(*, by=None, **fields) -> Result:
 # --- fetching ------------------------------------------------------------
 
 
+NOT_ALLOWED = "This address is not allowed."
+
+
+def check_url(url: str) -> tuple[str, str, int]:
+    """What can be refused about a URL without the network: its scheme, host
+    and port, and a host written as an address that is not public. Returns
+    (scheme, host, port). The import form calls it before queueing a fetch,
+    so a bad URL is refused at once; ``fetch`` calls it on every hop."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise ImportRejected("The URL's port is not valid.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImportRejected("Only http and https URLs can be imported.")
+    literal = netguard.parse(parts.hostname)
+    if (
+        literal is not None
+        and not settings.FACTCHECK_FETCH_ALLOW_PRIVATE
+        and not netguard.is_public(literal)
+    ):
+        log.warning("URL import refused: %s is not a public address", parts.hostname)
+        raise ImportRejected(NOT_ALLOWED)
+    return parts.scheme, parts.hostname, port
+
+
 def _check_address(host: str, port: int) -> str:
     """Resolve ``host`` and return an address that is safe to connect to.
 
-    Loopback, private, link-local and other non-global addresses are refused
-    unless FACTCHECK_FETCH_ALLOW_PRIVATE is on; connecting to the checked
-    address (not the name again) keeps DNS rebinding out.
+    Every address the name resolves to must be public (``netguard``) unless
+    FACTCHECK_FETCH_ALLOW_PRIVATE is on; connecting to the checked address
+    (not the name again) keeps DNS rebinding out. The editor is told only
+    that the address is not allowed: what an internal name resolves to is
+    for the log.
     """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise ImportRejected(f"Could not resolve the host name {host!r}.") from None
+    except (socket.gaierror, UnicodeError, OSError):
+        raise ImportRejected("The host name could not be resolved.") from None
     addresses = [info[4][0] for info in infos]
     if not settings.FACTCHECK_FETCH_ALLOW_PRIVATE:
         for address in addresses:
-            ip = ipaddress.ip_address(address.split("%")[0])
-            if not ip.is_global:
-                raise ImportRejected(
-                    f"Refusing to fetch {host}: it resolves to {address}, "
-                    "a loopback, private or link-local address."
-                )
+            ip = netguard.parse(address)
+            if ip is None or not netguard.is_public(ip):
+                log.warning("URL import refused: %s resolves to %s", host, address)
+                raise ImportRejected(NOT_ALLOWED)
     return addresses[0]
 
 
+class _Deadline:
+    """One wall-clock deadline for a whole fetch (every redirect, the
+    connection, the headers and the body): a watchdog shuts the socket down
+    when it passes, so a server dripping a byte a second cannot hold the
+    worker beyond it, whatever the per-read timeouts."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.seconds = seconds
+        self.expired = False
+        self._socket: socket.socket | None = None
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        left = self.at - time.monotonic()
+        if left <= 0:
+            self.expired = True
+            raise ImportRejected(self.message())
+        return left
+
+    def watch(self, sock: socket.socket) -> None:
+        self._socket = sock
+        if self.expired:
+            self._expire()
+
+    def _expire(self) -> None:
+        self.expired = True
+        if self._socket is not None:
+            # The plain socket's shutdown, also for TLS: it wakes a blocked
+            # read at once and leaves the TLS object to fail cleanly.
+            with contextlib.suppress(OSError, ValueError):
+                socket.socket.shutdown(self._socket, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def message(self) -> str:
+        return f"The page took longer than {self.seconds:g} seconds to fetch."
+
+
+def _connection(
+    scheme: str, address: str, host: str, port: int, deadline: _Deadline
+) -> http.client.HTTPConnection:
+    """A connection to the checked ``address`` that names ``host`` in the
+    Host header and, for https, in SNI and certificate checks; its socket is
+    handed to the deadline's watchdog."""
+    timeout = deadline.remaining()
+    if scheme == "https":
+        context = ssl.create_default_context()
+
+        class Pinned(http.client.HTTPSConnection):
+            def connect(self) -> None:
+                raw = socket.create_connection((address, port), self.timeout)
+                deadline.watch(raw)
+                self.sock = context.wrap_socket(raw, server_hostname=host)
+                deadline.watch(self.sock)
+
+        return Pinned(host, port, timeout=timeout, context=context)
+
+    class PinnedPlain(http.client.HTTPConnection):
+        def connect(self) -> None:
+            self.sock = socket.create_connection((address, port), self.timeout)
+            deadline.watch(self.sock)
+
+    return PinnedPlain(host, port, timeout=timeout)
+
+
 def fetch(url: str, *, max_redirects: int = 5) -> tuple[bytes, str]:
-    """GET an http(s) URL with a timeout and a size limit; returns the body
-    and the final URL."""
+    """GET an http(s) URL within one deadline (FACTCHECK_FETCH_TIMEOUT for
+    everything) and a size limit; returns the body and the final URL."""
     limit = settings.FACTCHECK_IMPORT_MAX_BYTES
-    timeout = urllib3.Timeout(total=settings.FACTCHECK_FETCH_TIMEOUT)
-    for _ in range(max_redirects + 1):
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ImportRejected("Only http and https URLs can be imported.")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        address = _check_address(parts.hostname, port)
-        target = parts.path or "/"
-        if parts.query:
-            target += "?" + parts.query
-        pool_class = (
-            urllib3.HTTPSConnectionPool if parts.scheme == "https" else urllib3.HTTPConnectionPool
-        )
-        pool_kwargs = (
-            {"server_hostname": parts.hostname, "assert_hostname": parts.hostname}
-            if parts.scheme == "https"
-            else {}
-        )
-        pool = pool_class(address, port=port, timeout=timeout, retries=False, **pool_kwargs)
-        try:
-            response = pool.urlopen(
-                "GET",
-                target,
-                headers={
-                    "Host": parts.netloc.rsplit("@", 1)[-1],
-                    "User-Agent": "factcheck-importer/1.0",
-                    "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1",
-                },
-                redirect=False,
-                preload_content=False,
-            )
-        except urllib3.exceptions.HTTPError as error:
-            raise ImportRejected(f"Could not fetch {url}: {error.__class__.__name__}.") from None
-        try:
-            if response.status in (301, 302, 303, 307, 308) and response.headers.get("Location"):
-                url = urljoin(url, response.headers["Location"])
-                continue
-            if response.status != 200:
-                raise ImportRejected(f"Fetching {url} answered HTTP {response.status}.")
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise ImportRejected(
-                    f"The page is {int(declared):,} bytes; the limit is {limit:,}."
+    deadline = _Deadline(settings.FACTCHECK_FETCH_TIMEOUT)
+    try:
+        for _ in range(max_redirects + 1):
+            scheme, host, port = check_url(url)
+            parts = urlsplit(url)
+            address = _check_address(host, port)
+            target = parts.path or "/"
+            if parts.query:
+                target += "?" + parts.query
+            connection = _connection(scheme, address, host, port, deadline)
+            try:
+                connection.request(
+                    "GET",
+                    target,
+                    headers={
+                        "User-Agent": "factcheck-importer/1.0",
+                        "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1",
+                    },
                 )
-            chunks, total = [], 0
-            for chunk in response.stream(64 * 1024):
-                total += len(chunk)
-                if total > limit:
-                    raise ImportRejected(f"The page is larger than the limit of {limit:,} bytes.")
-                chunks.append(chunk)
-            return b"".join(chunks), url
-        except urllib3.exceptions.HTTPError as error:
-            raise ImportRejected(f"Could not fetch {url}: {error.__class__.__name__}.") from None
-        finally:
-            response.release_conn()
-            pool.close()
-    raise ImportRejected(f"Too many redirects fetching {url}.")
+                response = connection.getresponse()
+                location = response.getheader("Location")
+                if response.status in (301, 302, 303, 307, 308) and location:
+                    url = urljoin(url, location)
+                    continue
+                if response.status != 200:
+                    raise ImportRejected(f"Fetching the page answered HTTP {response.status}.")
+                declared = response.getheader("Content-Length") or ""
+                if declared.isdigit() and int(declared) > limit:
+                    raise ImportRejected(
+                        f"The page is {int(declared):,} bytes; the limit is {limit:,}."
+                    )
+                chunks, total = [], 0
+                while chunk := response.read1(64 * 1024):
+                    total += len(chunk)
+                    if total > limit:
+                        raise ImportRejected(
+                            f"The page is larger than the limit of {limit:,} bytes."
+                        )
+                    chunks.append(chunk)
+                if deadline.expired:
+                    raise ImportRejected(deadline.message())
+                return b"".join(chunks), url
+            except (OSError, ValueError, http.client.HTTPException) as error:
+                if deadline.expired:
+                    raise ImportRejected(deadline.message()) from None
+                log.info("URL import of %s failed: %r", url, error)
+                raise ImportRejected(
+                    f"Could not fetch the page ({error.__class__.__name__})."
+                ) from None
+            finally:
+                connection.close()
+        raise ImportRejected("Too many redirects.")
+    finally:
+        deadline.cancel()
 
 
 def import_url(url: str, *, by=None) -> Result:

@@ -1,7 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from annotations.api.errors import error_body
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    # OPTIONS would render DRF's metadata through the page's HTML template.
+    http_method_names = ["get", "head"]
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        return JsonResponse(
+            error_body(405, "method_not_allowed", "The API docs answer GET only."), status=405
+        )
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,12 +26,12 @@ urlpatterns = [
     path(
         "api/docs/",
         # The split view serves its start-up script as a file: the CSP allows no inline script.
-        SpectacularSwaggerSplitView.as_view(
-            url_name="schema", template_name="rest_framework/swagger_ui.html"
-        ),
+        SwaggerView.as_view(url_name="schema", template_name="rest_framework/swagger_ui.html"),
         name="api-docs",
     ),
     path("", include("annotations.urls")),
 ]
 
+handler400 = "annotations.api.errors.bad_request"
 handler404 = "annotations.api.errors.page_not_found"
+handler500 = "annotations.api.errors.server_error"

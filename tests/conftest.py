@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
@@ -41,6 +42,18 @@ def _reference_data(request):
         importlib.import_module(
             "annotations.migrations.0007_claim_publication_fields_and_pages"
         ).seed(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _process_cache(settings):
+    """The app shares throttle counters and login lockouts through Redis or
+    the database cache; tests keep them in process memory, empty at each
+    start, so query budgets count only a view's own queries
+    (tests/security/test_throttles.py exercises the shared caches)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    cache.clear()
 
 
 @pytest.fixture

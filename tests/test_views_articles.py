@@ -329,12 +329,13 @@ def test_a_url_answering_404_is_reported(editor_client, settings, local_page, ru
     assert Article.objects.count() == 0
 
 
-def test_a_loopback_url_is_refused_by_default(editor_client, settings, local_page, run_tasks):
+def test_a_loopback_url_is_refused_at_once_by_default(editor_client, settings, local_page):
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
-    status_url = _queued_import(editor_client, f"{local_page}/story")
-    run_tasks()
-    response = editor_client.get(status_url, **HTMX)
-    assert "Refusing to fetch 127.0.0.1" in response.text
+    response = editor_client.post(IMPORT, {"url": f"{local_page}/story"}, **HTMX)
+    # An address written in the URL needs no fetch to be refused: nothing is queued.
+    assert response.status_code == 422
+    assert "This address is not allowed." in response.text
+    assert "resolves to" not in response.text
     assert Article.objects.count() == 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -108,6 +108,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, ImportRejected):
         return Response(error_body(400, "import_rejected", exc.message), status=400)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body(413, "too_large", TOO_LARGE), status=413)
+    if isinstance(exc, SuspiciousOperation):
+        return Response(error_body(400, "bad_request", str(exc) or "Bad request."), status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -133,6 +137,32 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             code = codes
     response.data = error_body(response.status_code, code, message, fields)
     return response
+
+
+TOO_LARGE = "The request body is larger than the limit this server accepts."
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: JSON under /api/ (a body over the size limit is 413)."""
+    if not is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(error_body(413, "too_large", TOO_LARGE), status=413)
+    return JsonResponse(error_body(400, "bad_request", "Bad request."), status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the same shape under /api/, with nothing about the cause
+    (that goes to the log)."""
+    if not is_api(request):
+        return defaults.server_error(request)
+    return JsonResponse(
+        error_body(500, "server_error", "The server could not answer this request."), status=500
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.pagination import CursorPagination
 
 from annotations.models import Claim, Rating
@@ -17,11 +22,36 @@ MAX_SEARCH_WORDS = 8
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, held within what UTC can represent: year 1 at
+    +05:00 lies before the first representable instant and 9999-12-31 at
+    -05:00 after the last, and such a filter raised on SQLite but matched
+    nothing on PostgreSQL. Clamped to the nearest end, both databases give
+    the answer the moment means (everything is after the first instant)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                # In UTC: PostgreSQL refuses offsets beyond 15:59 that ISO
+                # 8601 (and SQLite) accept, such as -16:44.
+                value = value.astimezone(datetime.UTC)
+            except (OverflowError, ValueError):
+                end = datetime.datetime.min if value.year == 1 else datetime.datetime.max
+                value = end.replace(tzinfo=datetime.UTC)
+        return value
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -39,15 +69,15 @@ class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", help_text="Text search over the claim text, the quote and the summary."
     )
-    published_after = django_filters.IsoDateTimeFilter(
+    published_after = MomentFilter(
         field_name="published_at",
         lookup_expr="gt",
         help_text="Published strictly after (ISO 8601).",
     )
-    published_before = django_filters.IsoDateTimeFilter(
+    published_before = MomentFilter(
         field_name="published_at", lookup_expr="lt", help_text="Published strictly before."
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = MomentFilter(
         field_name="updated_at", lookup_expr="gt", help_text="Changed strictly after."
     )
 
@@ -81,6 +111,23 @@ class NewestFirstPagination(CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         return getattr(view, "cursor_ordering", lambda: self.ordering)()
+
+    def get_page_size(self, request):
+        # Not a whole number from 1 up is an error, not a silent fall back to
+        # the default; above the maximum it is capped.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and raw != "" and (not raw.isdecimal() or int(raw) < 1):
+            raise DRFValidationError(
+                {self.page_size_query_param: ["A whole number from 1 up (at most 200 are given)."]}
+            )
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         # A cursor is opaque but not signed: one decoded into a position that

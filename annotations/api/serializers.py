@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -215,7 +216,32 @@ class ArticleIdField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(pk)
 
 
-class ClaimCreateSerializer(serializers.Serializer):
+# Free text has no column limit; this one keeps a single request's work and
+# storage bounded all the same.
+TEXT_MAX = 20_000
+
+
+def model_max(model, name: str) -> int:
+    """The column's own limit, so that an over-long value is a 400 on every
+    database instead of a truncation on SQLite and a 500 on PostgreSQL."""
+    return model._meta.get_field(name).max_length or TEXT_MAX
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not know: a misspelt field must not be dropped
+    in silence (nor reach the code behind it)."""
+
+    ignored = frozenset({"csrfmiddlewaretoken"})
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields) - self.ignored)
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class ClaimCreateSerializer(StrictSerializer):
     article = ArticleIdField(queryset=Article.objects.all())
     part = serializers.ChoiceField(
         choices=Part.choices,
@@ -234,24 +260,31 @@ class ClaimCreateSerializer(serializers.Serializer):
         help_text="The exact text. Without offsets, it must occur once in the article "
         "(with prefix/suffix when given), or the request is refused as absent or ambiguous.",
     )
-    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    claim_text = serializers.CharField(required=False, allow_blank=True)
+    prefix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=TEXT_MAX
+    )
+    suffix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=TEXT_MAX
+    )
+    claim_text = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
     claimant = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=model_max(Claim, "claimant"),
         help_text="Who made the claim. Omitted, it is guessed from the article by the same "
         'attribution rules as the workspace; "" records nobody.',
     )
 
 
-class ClaimUpdateSerializer(serializers.Serializer):
-    claim_text = serializers.CharField(required=False, allow_blank=True)
-    claimant = serializers.CharField(required=False, allow_blank=True)
+class ClaimUpdateSerializer(StrictSerializer):
+    claim_text = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+    claimant = serializers.CharField(
+        required=False, allow_blank=True, max_length=model_max(Claim, "claimant")
+    )
     headline = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=200,
+        max_length=model_max(Claim, "headline"),
         help_text="The public headline (ClaimReview claimReviewed); 75 characters or fewer "
         "is advised. Empty: the claim text stands in.",
     )
@@ -259,7 +292,10 @@ class ClaimUpdateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="When the claim was made (YYYY-MM-DD)."
     )
     appearance_url = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, help_text="Where the claim appeared."
+        required=False,
+        allow_blank=True,
+        max_length=model_max(Claim, "appearance_url"),
+        help_text="Where the claim appeared.",
     )
     rating = serializers.SlugRelatedField(
         slug_field="slug",
@@ -268,29 +304,42 @@ class ClaimUpdateSerializer(serializers.Serializer):
         allow_null=True,
         help_text="A rating slug from /api/v1/ratings/, or null to clear the verdict.",
     )
-    summary = serializers.CharField(required=False, allow_blank=True)
-    rationale = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(
+        required=False, allow_blank=True, max_length=model_max(Claim, "summary")
+    )
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="The version you edited (instead of If-Match)."
     )
 
 
-class EvidenceWriteSerializer(serializers.Serializer):
-    url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    title = serializers.CharField(required=False, allow_blank=True)
-    publisher = serializers.CharField(required=False, allow_blank=True)
-    excerpt = serializers.CharField(required=False, allow_blank=True)
+class EvidenceWriteSerializer(StrictSerializer):
+    url = serializers.CharField(
+        required=False, allow_blank=True, max_length=model_max(Evidence, "url")
+    )
+    title = serializers.CharField(
+        required=False, allow_blank=True, max_length=model_max(Evidence, "title")
+    )
+    publisher = serializers.CharField(
+        required=False, allow_blank=True, max_length=model_max(Evidence, "publisher")
+    )
+    excerpt = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
     note = serializers.CharField(
-        required=False, allow_blank=True, help_text="Internal; never shown to the public."
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX,
+        help_text="Internal; never shown to the public.",
     )
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="The claim version you edited (instead of If-Match)."
     )
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=list(workflow.ACTIONS))
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX
+    )
     version = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -356,17 +405,32 @@ class ArticleDetailSerializer(ArticleSerializer):
         fields = [*ArticleSerializer.Meta.fields, "captions", "body"]
 
 
-class ArticleCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(trim_whitespace=False)
-    body = serializers.CharField(trim_whitespace=False)
-    standfirst = serializers.CharField(required=False, allow_blank=True)
-    byline = serializers.CharField(required=False, allow_blank=True)
-    source_name = serializers.CharField(required=False, allow_blank=True)
-    source_url = serializers.CharField(required=False, allow_blank=True)
+class ArticleCreateSerializer(StrictSerializer):
+    title = serializers.CharField(trim_whitespace=False, max_length=model_max(Article, "title"))
+    body = serializers.CharField(
+        trim_whitespace=False,
+        max_length=settings.FACTCHECK_ARTICLE_MAX_CHARS,
+        help_text="Plain text, at most FACTCHECK_ARTICLE_MAX_CHARS characters.",
+    )
+    standfirst = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+    byline = serializers.CharField(
+        required=False, allow_blank=True, max_length=model_max(Article, "byline")
+    )
+    source_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=model_max(Article, "source_name")
+    )
+    source_url = serializers.CharField(
+        required=False, allow_blank=True, max_length=model_max(Article, "source_url")
+    )
     published_on = serializers.DateField(required=False, allow_null=True)
-    language = serializers.CharField(required=False, allow_blank=True)
+    language = serializers.CharField(
+        required=False, allow_blank=True, max_length=model_max(Article, "language")
+    )
     captions = serializers.CharField(
-        required=False, allow_blank=True, help_text="Photo captions, one per line."
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX,
+        help_text="Photo captions, one per line.",
     )
 
 
@@ -390,12 +454,15 @@ class ChangesPageSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False, max_length=4096
+    )
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires = serializers.DateTimeField(help_text="When the token stops working.")
 
 
 class ErrorDetailSerializer(serializers.Serializer):

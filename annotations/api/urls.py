@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from annotations.api import views
+from annotations.api import tokens, views
 
 app_name = "api"
 
@@ -15,6 +15,6 @@ urlpatterns = [
     path("claims/export.csv", views.ExportCsvView.as_view(), name="claim-export-csv"),
     path("ratings/", views.RatingList.as_view(), name="rating-list"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
-    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/token/", tokens.TokenView.as_view(), name="token"),
     *router.urls,
 ]

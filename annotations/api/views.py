@@ -28,7 +28,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
@@ -74,6 +73,11 @@ NOT_MODIFIED = {304: OpenApiResponse(description="Not modified: If-None-Match ma
 def read_errors(*codes: int) -> dict[int, OpenApiResponse]:
     """What a conditional GET may answer besides 200."""
     return {**NOT_MODIFIED, **errors(*codes)}
+
+
+def bounded_int(maximum: int) -> dict[str, Any]:
+    """The schema of a non-negative integer query parameter, as the view reads it."""
+    return {"type": "integer", "minimum": 0, "maximum": maximum}
 
 
 IF_MATCH = OpenApiParameter(
@@ -554,8 +558,7 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
     def create(self, request: Request) -> Response:
         serializer = serializers.ArticleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        unknown = {key: request.data[key] for key in request.data if key not in serializer.fields}
-        result = importers.import_fields(by=request.user, **serializer.validated_data, **unknown)
+        result = importers.import_fields(by=request.user, **serializer.validated_data)
         article = self.get_queryset().get(pk=result.article.pk)
         data = serializers.ArticleDetailSerializer(
             article, context=self.get_serializer_context()
@@ -571,8 +574,14 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
         f"{MAX_PAGE_SIZE}); `startIndex` is the 0-based position of the first item in the "
         "AnnotationCollection `partOf`, `next` links the following page.",
         parameters=[
-            OpenApiParameter("page", OpenApiTypes.INT, description="0-based page number."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Items per page."),
+            OpenApiParameter(
+                "page",
+                bounded_int(MAX_ID // (2 * MAX_PAGE_SIZE)),
+                description="0-based page number.",
+            ),
+            OpenApiParameter(
+                "page_size", bounded_int(MAX_PAGE_SIZE), description="Items per page."
+            ),
             IF_NONE_MATCH,
         ],
         responses={
@@ -664,10 +673,12 @@ class ChangesView(ConditionalMixin, APIView):
         description=FEED_DESCRIPTION,
         parameters=[
             OpenApiParameter(
-                "after", OpenApiTypes.INT, description="The last cursor you applied (0 to start)."
+                "after",
+                bounded_int(MAX_ID),
+                description="The last cursor you applied (0 to start).",
             ),
             OpenApiParameter(
-                "limit", OpenApiTypes.INT, description="Entries per page, 1 to 1000 (100)."
+                "limit", bounded_int(MAX_ID), description="Entries per page, 1 to 1000 (100)."
             ),
             IF_NONE_MATCH,
         ],
@@ -770,7 +781,10 @@ class ExportNdjsonView(APIView):
         def lines() -> Iterator[str]:
             for claim in export_queryset():
                 data = serializer.to_representation(claim)
-                yield json.dumps(data, cls=JSONEncoder, ensure_ascii=False) + "\n"
+                line = json.dumps(data, cls=JSONEncoder, ensure_ascii=False)
+                # Valid JSON, but JavaScript before ES2019 and some line
+                # splitters read these two as line ends.
+                yield line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
         response = StreamingHttpResponse(lines(), content_type="application/x-ndjson")
         response["Content-Disposition"] = 'attachment; filename="claims.ndjson"'
@@ -826,15 +840,3 @@ class ExportCsvView(APIView):
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'
         return response
-
-
-class TokenView(ObtainAuthToken):
-    @extend_schema(
-        summary="Get an API token",
-        description="Any account: send `username` and `password`, then use the token as "
-        "`Authorization: Token <token>`.",
-        request=serializers.TokenRequestSerializer,
-        responses={200: serializers.TokenSerializer, **errors(400)},
-    )
-    def post(self, request: Request, *args, **kwargs) -> Response:
-        return super().post(request, *args, **kwargs)

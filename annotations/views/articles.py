@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -77,8 +75,7 @@ def article_import(request: HttpRequest) -> HttpResponse:
                     upload.read(), filename=upload.name, by=request.user
                 )
             else:
-                if urlsplit(data["url"]).scheme not in ("http", "https"):
-                    raise importers.ImportRejected("Only http and https URLs can be imported.")
+                importers.check_url(data["url"])
                 # Fetching waits on another site: the queue does it, the form returns.
                 queued = tasks.import_url.enqueue(data["url"], request.user.pk)
                 target = reverse("annotations:import_status", args=[queued.id])
