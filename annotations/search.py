@@ -1,0 +1,339 @@
+"""Full-text search of claims, with one results contract on both databases.
+
+``search(queryset, text)`` narrows any claim queryset to the claims that
+contain every word of ``text`` (English stems, the last letters of a word
+may be missing) in their claim text, quote, claimant, summary or rationale,
+and annotates ``search_rank`` (higher is better). PostgreSQL answers from a
+GIN index over a weighted ``tsvector`` expression, and also lets a claimant
+or claim text match by trigram similarity, so typos and spellings of names
+still find it (``pg_trgm``). SQLite answers from an FTS5 table that
+triggers keep in step with the claims table (``install_sqlite``), so the
+embedded default never scans with ``LIKE``.
+
+``ClaimSearchFilter`` is the one set of filters and sort orders the
+workspace search page and the API share.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from annotations.models import Article, Claim, Rating
+
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 40
+WORD = re.compile(r"\w+", re.UNICODE)
+
+FTS_TABLE = "annotations_claim_fts"
+FTS_COLUMNS = ("quote", "claim_text", "summary", "rationale", "claimant")
+# bm25 weights, in FTS_COLUMNS order: the editor's phrasing counts most.
+FTS_WEIGHTS = "2.0, 3.0, 1.5, 1.0, 2.0"
+
+# The indexed document on PostgreSQL. The query repeats this exact
+# expression so that the planner uses the GIN index built on it.
+PG_DOCUMENT = (
+    "(setweight(to_tsvector('english'::regconfig, {t}.claim_text), 'A')"
+    " || setweight(to_tsvector('english'::regconfig, {t}.quote), 'B')"
+    " || setweight(to_tsvector('english'::regconfig, {t}.claimant), 'B')"
+    " || setweight(to_tsvector('english'::regconfig, {t}.summary), 'C')"
+    " || setweight(to_tsvector('english'::regconfig, {t}.rationale), 'D'))"
+)
+PG_TRIGRAM_COLUMNS = ("claimant", "claim_text")
+
+
+def words(text: str) -> list[str]:
+    """The searched words: letters and digits only, bounded in number and
+    length, so that no input can become query syntax or an unbounded query."""
+    found = [w[:MAX_WORD_LENGTH] for w in WORD.findall(text.casefold()) if w.strip("_")]
+    return list(dict.fromkeys(found))[:MAX_WORDS]
+
+
+def _pg_tsquery(terms: list[str], operator: str) -> str:
+    return f" {operator} ".join(f"{term}:*" for term in terms)
+
+
+def _fts5_query(terms: list[str], operator: str) -> str:
+    return f" {operator} ".join(f'"{term}"*' for term in terms)
+
+
+def search(queryset: QuerySet, text: str, *, any_word: bool = False) -> QuerySet:
+    """Claims of ``queryset`` matching ``text``, annotated with ``search_rank``.
+
+    All words must match, unless ``any_word`` (used to gather candidates
+    for matching). An empty or wordless ``text`` matches nothing.
+    """
+    terms = words(text)
+    if not terms:
+        return queryset.none()
+    table = connection.ops.quote_name(Claim._meta.db_table)
+    if connection.vendor == "postgresql":
+        document = PG_DOCUMENT.format(t=table)
+        tsquery = _pg_tsquery(terms, "|" if any_word else "&")
+        phrase = " ".join(terms)
+        fts = f"{document} @@ to_tsquery('english', %s)"
+        trigram = " OR ".join(f"%s <%% {table}.{column}" for column in PG_TRIGRAM_COLUMNS)
+        matches = RawSQL(
+            f"({fts} OR {trigram})",
+            [tsquery, *[phrase] * len(PG_TRIGRAM_COLUMNS)],
+            output_field=BooleanField(),
+        )
+        rank = RawSQL(
+            f"(ts_rank_cd({document}, to_tsquery('english', %s), 32)"
+            f" + 0.5 * word_similarity(%s, {table}.claimant)"
+            f" + 0.3 * word_similarity(%s, {table}.claim_text))",
+            [tsquery, phrase, phrase],
+            output_field=FloatField(),
+        )
+    else:
+        match = _fts5_query(terms, "OR" if any_word else "AND")
+        matches = RawSQL(
+            f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            [match],
+            output_field=BooleanField(),
+        )
+        # bm25 is lower for better matches; its negation ranks like PostgreSQL's.
+        rank = RawSQL(
+            f"(SELECT -bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE}"
+            f" WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id)",
+            [match],
+            output_field=FloatField(),
+        )
+    return queryset.alias(search_match=matches).filter(search_match=True).annotate(search_rank=rank)
+
+
+def search_articles(queryset: QuerySet, text: str) -> QuerySet:
+    """Articles whose title or standfirst contains every word (articles are
+    few beside claims; their list page searches the body)."""
+    terms = words(text)
+    if not terms:
+        return queryset.none()
+    for term in terms:
+        queryset = queryset.filter(title__icontains=term) | queryset.filter(
+            standfirst__icontains=term
+        )
+    return queryset
+
+
+# --- highlighting ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    hit: bool
+
+
+def _stem(word: str) -> str:
+    # Close enough to the English stemmers of both databases to light up
+    # "elections" for "election" and "falling" for "fell"-less queries alike.
+    for suffix in ("ingly", "edly", "ing", "ies", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def highlight(text: str, query: str) -> list[Segment]:
+    """``text`` cut into segments, those starting with a searched word (or
+    its stem) marked as hits. Templates wrap hits in ``<mark>`` and escape
+    every segment, so no markup is built from article or user text."""
+    stems = [_stem(term) for term in words(query)]
+    if not stems or not text:
+        return [Segment(text, False)]
+    segments: list[Segment] = []
+    position = 0
+    for found in WORD.finditer(text):
+        word = found.group().casefold()
+        if any(word.startswith(stem) for stem in stems):
+            if found.start() > position:
+                segments.append(Segment(text[position : found.start()], False))
+            segments.append(Segment(found.group(), True))
+            position = found.end()
+    if position < len(text):
+        segments.append(Segment(text[position:], False))
+    return segments
+
+
+# --- filters shared by the workspace and the API --------------------------
+
+
+SORTS = {
+    "relevance": ("-search_rank", "-id"),
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "published": ("-published_at", "-id"),
+    "updated": ("-updated_at", "-id"),
+}
+SORT_CHOICES = [
+    ("relevance", "Best match"),
+    ("newest", "Newest marked"),
+    ("oldest", "Oldest marked"),
+    ("published", "Recently published"),
+    ("updated", "Recently changed"),
+]
+
+
+class UsernameFilter(django_filters.CharFilter):
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        user = get_user_model().objects.filter(username=value).first()
+        return queryset.filter(**{self.field_name: user}) if user else queryset.none()
+
+
+class ClaimSearchFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label="Search",
+        help_text="Words to find in the claim text, quote, claimant, summary or rationale "
+        "(all must occur; word endings may differ).",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Claim.Status.choices,
+        help_text="One or more statuses. Public callers only ever get published and "
+        "retracted claims.",
+    )
+    rating = django_filters.ModelChoiceFilter(
+        queryset=Rating.objects.all(),
+        to_field_name="slug",
+        label="Verdict",
+        help_text="A rating slug.",
+    )
+    claimant = django_filters.CharFilter(
+        lookup_expr="icontains", help_text="Part of the claimant's name (any case)."
+    )
+    article = django_filters.ModelChoiceFilter(
+        queryset=Article.objects.all(), help_text="An article id."
+    )
+    date_from = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label="Marked from",
+        help_text="Marked on or after (YYYY-MM-DD).",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label="Marked until",
+        help_text="Marked on or before (YYYY-MM-DD).",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    marked_by = UsernameFilter(field_name="created_by", help_text="Username of who marked it.")
+    reviewed_by = UsernameFilter(
+        field_name="reviewed_by", help_text="Username of who reviewed it."
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        empty_label=None,
+        help_text="relevance (the default with `q`), newest, oldest, published, updated.",
+    )
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        return search(queryset, value) if value.strip() else queryset
+
+    def filter_sort(self, queryset, name, value):
+        # Applied in ``qs`` once every other filter has run.
+        return queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.is_valid():
+            return queryset
+        searched = bool((self.form.cleaned_data.get("q") or "").strip())
+        sort = self.form.cleaned_data.get("sort") or ("relevance" if searched else "newest")
+        if sort == "relevance" and not searched:
+            sort = "newest"
+        ordering = SORTS[sort]
+        if sort == "published":
+            ordering = (F("published_at").desc(nulls_last=True), "-id")
+        return queryset.order_by(*ordering)
+
+
+# --- SQLite FTS5 ----------------------------------------------------------
+
+
+def _fts_sql() -> list[str]:
+    columns = ", ".join(FTS_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+    claims = Claim._meta.db_table
+    delete_old = (
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {columns}) VALUES ('delete', old.id, {old});"
+    )
+    insert_new = f"INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES (new.id, {new});"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({columns}, "
+        f"content='{claims}', content_rowid='id', "
+        "tokenize='porter unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {claims} BEGIN "
+        f"{insert_new} END",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {claims} BEGIN "
+        f"{delete_old} END",
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF {columns} ON {claims} "
+        f"BEGIN {delete_old} {insert_new} END",
+    ]
+
+
+def install_sqlite(schema_connection=None) -> bool:
+    """Create the FTS5 table and its triggers where missing, and rebuild the
+    index when any was missing. Idempotent; returns whether it rebuilt.
+
+    SQLite migrations that alter the claims table copy it into a new one,
+    which drops its triggers: this runs after every ``migrate`` too."""
+    conn = schema_connection or connection
+    if conn.vendor != "sqlite":
+        return False
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
+            [FTS_TABLE, f"{FTS_TABLE}_ai", f"{FTS_TABLE}_ad", f"{FTS_TABLE}_au"],
+        )
+        if cursor.fetchone()[0] == 4:
+            return False
+        for statement in _fts_sql():
+            cursor.execute(statement)
+        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    return True
+
+
+def pg_index_sql() -> list[str]:
+    claims = Claim._meta.db_table
+    trigram = [
+        f"CREATE INDEX IF NOT EXISTS claim_{column}_trgm ON {claims} "
+        f"USING GIN ({column} gin_trgm_ops)"
+        for column in PG_TRIGRAM_COLUMNS
+    ]
+    return [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f"CREATE INDEX IF NOT EXISTS claim_search_fts ON {claims} "
+        f"USING GIN ({PG_DOCUMENT.format(t=claims)})",
+        *trigram,
+    ]
+
+
+def pg_drop_sql() -> list[str]:
+    return [
+        f"DROP INDEX IF EXISTS {name}"
+        for name in ("claim_search_fts", *(f"claim_{c}_trgm" for c in PG_TRIGRAM_COLUMNS))
+    ]
+
+
+def sqlite_drop_sql() -> list[str]:
+    return [
+        *(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{s}" for s in ("ai", "ad", "au")),
+        f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    ]
