@@ -221,6 +221,10 @@ class ClaimCreateSerializer(serializers.Serializer):
     suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     claim_text = serializers.CharField(required=False, allow_blank=True)
     claimant = serializers.CharField(required=False, allow_blank=True)
+    allow_short = serializers.BooleanField(
+        required=False,
+        help_text="Mark a selection of fewer than 3 letters, which is otherwise refused.",
+    )
 
 
 class ClaimUpdateSerializer(serializers.Serializer):

@@ -42,11 +42,10 @@ def _selection(body: str, start: int, end: int, quote: str) -> tuple[int, int, s
     return trimmed_start, trimmed_end, quote
 
 
-def _mark_failed(request: HttpRequest, article: Article, message: str, status: int):
+def _mark_failed(request: HttpRequest, article: Article, message: str, status: int, **extra):
     if wants_partial(request):
-        response = render(
-            request, "annotations/claim_mark_error.html", {"message": message}, status=status
-        )
+        context = {"message": message, "article": article, **extra}
+        response = render(request, "annotations/claim_mark_error.html", context, status=status)
         return reswap(retarget(response, "#mark-status"), "innerHTML")
     return render_reader(request, article, None, status=status, mark_error=message)
 
@@ -72,11 +71,23 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
         claimant = attribution.guess_claimant(article.body, start, end)
     try:
         claim = workflow.mark(
-            article, by=request.user, start=start, end=end, quote=quote, claimant=claimant
+            article,
+            by=request.user,
+            start=start,
+            end=end,
+            quote=quote,
+            claimant=claimant,
+            allow_short=form.cleaned_data["allow_short"],
         )
     except workflow.WorkflowError as error:
         status = 422 if isinstance(error, workflow.Invalid) else error.status_code
-        return _mark_failed(request, article, error.message, status)
+        extra = {
+            "existing": getattr(error, "existing", None),
+            "short": {"start": start, "end": end, "quote": quote, "claimant": claimant}
+            if isinstance(error, workflow.TooShort)
+            else None,
+        }
+        return _mark_failed(request, article, error.message, status, **extra)
     if not wants_partial(request):
         return redirect(claim)
     claim = panel_claim(article.pk, claim.pk)
