@@ -43,11 +43,12 @@ _CHUNK = 16384
 
 Mode = Literal["hybrid", "semantic", "lexical"]
 
-STOPWORDS = frozenset(
+_STOPWORDS = (
     "a an and are as at be been but by for from had has have he her his i if in into is it "
     "its of on or our she so than that the their them there these they this to was we were "
-    "what which who will with would you your said says say not no".split()
+    "what which who will with would you your said says say not no"
 )
+STOPWORDS = frozenset(_STOPWORDS.split(" "))
 
 
 @cache
@@ -256,9 +257,7 @@ def similar(
         lexical_ids = search.search(queryset, text, any_word=True).order_by("-search_rank")
         candidates.update(lexical_ids.values_list("pk", flat=True)[:LEXICAL_CANDIDATES])
     candidates.difference_update(exclude)
-    rows = dict(
-        queryset.filter(pk__in=candidates).values_list("pk", "claim_text").order_by()
-    )
+    rows = dict(queryset.filter(pk__in=candidates).values_list("pk", "claim_text").order_by())
     if mode != "lexical":
         missing = [pk for pk in rows if pk not in semantic]
         semantic.update(index.score_of(vector, missing))

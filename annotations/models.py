@@ -453,7 +453,7 @@ class ClaimEmbedding(models.Model):
 
 
 class ClaimRelation(models.Model):
-    """"Same claim as": stored in both directions, so each claim lists its
+    """Relations such as "same claim as", stored in both directions, so each claim lists its
     related fact-checks with one join."""
 
     class Kind(models.TextChoices):

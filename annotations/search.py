@@ -227,9 +227,7 @@ class ClaimSearchFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     marked_by = UsernameFilter(field_name="created_by", help_text="Username of who marked it.")
-    reviewed_by = UsernameFilter(
-        field_name="reviewed_by", help_text="Username of who reviewed it."
-    )
+    reviewed_by = UsernameFilter(field_name="reviewed_by", help_text="Username of who reviewed it.")
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES,
         method="filter_sort",

@@ -59,7 +59,7 @@ def test_the_evaluation_set_has_the_size_the_figures_claim():
     assert len(ARTICLES) >= 10
     assert len(REWORDED) == 40
     assert len(UNMATCHED) == 20
-    assert len(set(target for _, target in REWORDED)) == 40
+    assert len({target for _, target in REWORDED}) == 40
 
 
 def test_hybrid_matching_meets_its_floors_and_beats_either_signal(evaluation_set):

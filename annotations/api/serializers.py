@@ -119,7 +119,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         "retracted claims only)."
     )
     related = serializers.SerializerMethodField(
-        help_text="Fact-checks of the same claim on other articles (\"Same claim as\"); the "
+        help_text='Fact-checks of the same claim on other articles ("Same claim as"); the '
         "public sees published and retracted ones only."
     )
 
