@@ -23,7 +23,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, QuerySet
+from django.db.models import BooleanField, F, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from annotations.models import Article, Claim, Rating
@@ -72,7 +72,7 @@ def search(queryset: QuerySet, text: str, *, any_word: bool = False) -> QuerySet
     """
     terms = words(text)
     if not terms:
-        return queryset.none()
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     table = connection.ops.quote_name(Claim._meta.db_table)
     if connection.vendor == "postgresql":
         document = PG_DOCUMENT.format(t=table)
