@@ -249,10 +249,10 @@ class ClaimSearchFilter(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        if not self.is_valid():
-            return queryset
-        searched = bool((self.form.cleaned_data.get("q") or "").strip())
-        sort = self.form.cleaned_data.get("sort") or ("relevance" if searched else "newest")
+        # Fields that failed validation are left out, whatever the others say.
+        cleaned = getattr(self.form, "cleaned_data", {})
+        searched = bool((cleaned.get("q") or "").strip())
+        sort = cleaned.get("sort") or ("relevance" if searched else "newest")
         if sort == "relevance" and not searched:
             sort = "newest"
         ordering = SORTS[sort]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import articles, claims, public, review
+from annotations.views import articles, claims, public, review, search
 
 app_name = "annotations"
 
@@ -39,6 +39,25 @@ urlpatterns = [
     path("claims/<int:claim_pk>/comments/", review.claim_comment, name="claim_comment"),
     path("claims/<int:claim_pk>/history/", review.claim_history, name="claim_history"),
     path("dashboard/", review.dashboard, name="dashboard"),
+    # Search, saved searches, similar claims and links between claims.
+    path("search/", search.search_page, name="search"),
+    path("search/saved/", search.saved_search_create, name="saved_search_create"),
+    path(
+        "search/saved/<int:pk>/delete/",
+        search.saved_search_delete,
+        name="saved_search_delete",
+    ),
+    path("claims/<int:claim_pk>/similar/", search.claim_similar, name="claim_similar"),
+    path(
+        "claims/<int:claim_pk>/same-as/<int:other_pk>/",
+        search.claim_link,
+        name="claim_link",
+    ),
+    path(
+        "claims/<int:claim_pk>/start-from/<int:other_pk>/",
+        search.claim_start_from,
+        name="claim_start_from",
+    ),
     # Public fact-check pages.
     path("factchecks/<int:claim_pk>/", public.factcheck_detail, name="factcheck_detail"),
 ]

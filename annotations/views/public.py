@@ -28,6 +28,11 @@ def factcheck_detail(request: HttpRequest, claim_pk: int) -> HttpResponse:
             "article": claim.article,
             "evidence": claim.evidence.all(),
             "corrections": claim.corrections.all(),
+            # "Same claim as" links are stored both ways: those pointing here.
+            "related": Claim.objects.public()
+            .filter(relations__other=claim)
+            .select_related("rating", "article")
+            .order_by("-published_at", "-id"),
             "claimreview_json": claimreview.script_json(review),
         },
     )
