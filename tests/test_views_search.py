@@ -82,7 +82,7 @@ def test_a_search_is_saved_by_name_and_opens_from_the_sidebar(editor_client, edi
     assert response.status_code == 302
     assert response["Location"] == "/search/?q=no-fly&status=published"
     page = editor_client.get(response["Location"]).content.decode()
-    assert f'href="/search/?q=no-fly&amp;status=published">NATO</a>' in page
+    assert 'href="/search/?q=no-fly&amp;status=published">NATO</a>' in page
     assert "<mark>no</mark>-<mark>fly</mark>" in page
 
 
