@@ -10,24 +10,27 @@ Hybrid ranking of two signals, each between 0 and 1:
 - lexical: the overlap of the content words (stemmed) of the two texts,
   over candidates the full-text index finds (``search``).
 
-Candidates are the union of the best semantic ones (one matrix product over
-an in-process copy of every stored embedding, refreshed incrementally from
-the table) and the best lexical ones; ``score = 0.85 semantic + 0.15
-lexical``. ``LIKELY_SAME`` is the score the panel calls "likely the same",
-set from the evaluation set in the tests (README: figures).
+Candidates are the best semantic ones (one matrix product over an
+in-process copy of every stored embedding, refreshed incrementally from the
+table), re-ranked by ``score = 0.85 semantic + 0.15 lexical``; a claim in
+the same words as the query is always among them. The lexical-only mode,
+kept for the evaluation, takes its candidates from the full-text index.
+``LIKELY_SAME`` is the score the panel calls "likely the same", set from
+the evaluation set in the tests (README: figures).
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet
 
 from annotations import search
 from annotations.models import Claim, ClaimEmbedding
@@ -36,10 +39,12 @@ MODEL_NAME = "wordllama-l2_supercat-256"
 DIMENSIONS = 256
 SEMANTIC_WEIGHT = 0.85
 LIKELY_SAME = 0.55
-SEMANTIC_CANDIDATES = 200
+SEMANTIC_CANDIDATES = 100
+# Another process's new embeddings are picked up within this many seconds;
+# this process's own at once.
+REFRESH_SECONDS = 2.0
 LEXICAL_CANDIDATES = 50
 MAX_LIMIT = 20
-_CHUNK = 16384
 
 Mode = Literal["hybrid", "semantic", "lexical"]
 
@@ -122,22 +127,25 @@ def embed_missing(batch_size: int = 512) -> int:
     if batch:
         flush()
         done += len(batch)
+    index.dirty = True
     return done
 
 
 def on_claim_saved(sender, instance: Claim, created: bool, update_fields=None, **kwargs) -> None:
     if kwargs.get("raw"):
         return
-    if update_fields is None or "claim_text" in update_fields or "quote" in update_fields:
-        store_embedding(instance)
+    text_saved = update_fields is None or {"claim_text", "quote"} & set(update_fields)
+    if text_saved and store_embedding(instance):
+        index.dirty = True
 
 
 # --- the in-process index -------------------------------------------------
 
 
 class _Index:
-    """Every stored embedding as one matrix, kept in step with the table by
-    a cheap aggregate per query and an incremental read of what changed."""
+    """Every stored embedding as one float32 matrix (1 KiB a claim), kept in
+    step with the table by a cheap aggregate (row count, latest change) and
+    an incremental read of what changed."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -145,10 +153,12 @@ class _Index:
 
     def reset(self) -> None:
         self.ids = np.zeros(0, dtype=np.int64)
-        self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float16)
+        self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
         self.row: dict[int, int] = {}
         self.signature: tuple | None = None
         self.latest = None
+        self.checked = 0.0
+        self.dirty = True
 
     def _load(self, rows) -> None:
         new_ids, new_vectors = [], []
@@ -162,13 +172,17 @@ class _Index:
         if new_ids:
             start = len(self.ids)
             self.ids = np.concatenate([self.ids, np.asarray(new_ids, dtype=np.int64)])
-            self.matrix = np.vstack([self.matrix, np.vstack(new_vectors).astype(np.float16)])
+            self.matrix = np.vstack([self.matrix, np.vstack(new_vectors).astype(np.float32)])
             self.row.update({pk: start + i for i, pk in enumerate(new_ids)})
 
     def refresh(self) -> None:
+        now = time.monotonic()
+        if not self.dirty and now - self.checked < REFRESH_SECONDS:
+            return
         table = ClaimEmbedding.objects.filter(model=MODEL_NAME)
-        stats = table.aggregate(n=Count("pk"), latest=Max("updated_at"), ids=Sum("claim_id"))
-        signature = (stats["n"], stats["latest"], stats["ids"])
+        stats = table.aggregate(n=Count("pk"), latest=Max("updated_at"))
+        signature = (stats["n"], stats["latest"])
+        self.checked, self.dirty = now, False
         with self.lock:
             if signature == self.signature:
                 return
@@ -176,24 +190,17 @@ class _Index:
                 self._load(
                     table.filter(updated_at__gte=self.latest).values_list("claim_id", "vector")
                 )
-            if len(self.ids) != stats["n"] or int(self.ids.sum()) != (stats["ids"] or 0):
+            if len(self.ids) != stats["n"]:
                 self.reset()
                 self._load(table.values_list("claim_id", "vector").iterator(chunk_size=5000))
             self.signature, self.latest = signature, stats["latest"]
-
-    def scores(self, vector: np.ndarray) -> np.ndarray:
-        out = np.empty(len(self.ids), dtype=np.float32)
-        for start in range(0, len(self.ids), _CHUNK):
-            block = self.matrix[start : start + _CHUNK].astype(np.float32)
-            out[start : start + _CHUNK] = block @ vector
-        return out
 
     def top(self, vector: np.ndarray, k: int) -> dict[int, float]:
         self.refresh()
         with self.lock:
             if not len(self.ids):
                 return {}
-            scores = self.scores(vector)
+            scores = self.matrix @ vector
             k = min(k, len(scores))
             best = np.argpartition(-scores, k - 1)[:k]
             return {int(self.ids[i]): float(scores[i]) for i in best}
@@ -203,7 +210,7 @@ class _Index:
             rows = [(pk, self.row[pk]) for pk in claim_ids if pk in self.row]
             if not rows:
                 return {}
-            block = self.matrix[[r for _, r in rows]].astype(np.float32)
+            block = self.matrix[[r for _, r in rows]]
             return {pk: float(s) for (pk, _), s in zip(rows, block @ vector, strict=True)}
 
 
@@ -213,8 +220,13 @@ index = _Index()
 # --- ranking --------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return search._stem(word)
+
+
 def content_stems(text: str) -> set[str]:
-    return {search._stem(w) for w in search.WORD.findall(text.casefold()) if w not in STOPWORDS}
+    return {_stem(w) for w in search.WORD.findall(text.casefold()) if w not in STOPWORDS}
 
 
 def lexical_score(query: str, text: str) -> float:
@@ -253,7 +265,10 @@ def similar(
     if mode != "lexical":
         semantic = index.top(vector, SEMANTIC_CANDIDATES)
     candidates = set(semantic)
-    if mode != "semantic":
+    if mode == "lexical":
+        # Only for comparison: hybrid ranking re-scores the semantic
+        # candidates, which a same-worded claim is always among, and so never
+        # pays for an any-word full-text query that matches most of a corpus.
         lexical_ids = search.search(queryset, text, any_word=True).order_by("-search_rank")
         candidates.update(lexical_ids.values_list("pk", flat=True)[:LEXICAL_CANDIDATES])
     candidates.difference_update(exclude)

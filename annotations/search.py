@@ -93,18 +93,14 @@ def search(queryset: QuerySet, text: str, *, any_word: bool = False) -> QuerySet
             output_field=FloatField(),
         )
     else:
+        # A join with the FTS5 table, so that bm25 is computed once per match
+        # (a correlated subquery would re-run the MATCH for every row).
         match = _fts5_query(terms, "OR" if any_word else "AND")
-        matches = RawSQL(
-            f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-            [match],
-            output_field=BooleanField(),
-        )
-        # bm25 is lower for better matches; its negation ranks like PostgreSQL's.
-        rank = RawSQL(
-            f"(SELECT -bm25({FTS_TABLE}, {FTS_WEIGHTS}) FROM {FTS_TABLE}"
-            f" WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id)",
-            [match],
-            output_field=FloatField(),
+        return queryset.extra(
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
+            params=[match],
+            select={"search_rank": f"-bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
         )
     return queryset.alias(search_match=matches).filter(search_match=True).annotate(search_rank=rank)
 
