@@ -74,25 +74,7 @@ def search(queryset: QuerySet, text: str, *, any_word: bool = False) -> QuerySet
     if not terms:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     table = connection.ops.quote_name(Claim._meta.db_table)
-    if connection.vendor == "postgresql":
-        document = PG_DOCUMENT.format(t=table)
-        tsquery = _pg_tsquery(terms, "|" if any_word else "&")
-        phrase = " ".join(terms)
-        fts = f"{document} @@ to_tsquery('english', %s)"
-        trigram = " OR ".join(f"%s <%% {table}.{column}" for column in PG_TRIGRAM_COLUMNS)
-        matches = RawSQL(
-            f"({fts} OR {trigram})",
-            [tsquery, *[phrase] * len(PG_TRIGRAM_COLUMNS)],
-            output_field=BooleanField(),
-        )
-        rank = RawSQL(
-            f"(ts_rank_cd({document}, to_tsquery('english', %s), 32)"
-            f" + 0.5 * word_similarity(%s, {table}.claimant)"
-            f" + 0.3 * word_similarity(%s, {table}.claim_text))",
-            [tsquery, phrase, phrase],
-            output_field=FloatField(),
-        )
-    else:
+    if connection.vendor != "postgresql":
         # A join with the FTS5 table, so that bm25 is computed once per match
         # (a correlated subquery would re-run the MATCH for every row).
         match = _fts5_query(terms, "OR" if any_word else "AND")
@@ -102,6 +84,23 @@ def search(queryset: QuerySet, text: str, *, any_word: bool = False) -> QuerySet
             params=[match],
             select={"search_rank": f"-bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
         )
+    document = PG_DOCUMENT.format(t=table)
+    tsquery = _pg_tsquery(terms, "|" if any_word else "&")
+    phrase = " ".join(terms)
+    fts = f"{document} @@ to_tsquery('english', %s)"
+    trigram = " OR ".join(f"%s <%% {table}.{column}" for column in PG_TRIGRAM_COLUMNS)
+    matches = RawSQL(
+        f"({fts} OR {trigram})",
+        [tsquery, *[phrase] * len(PG_TRIGRAM_COLUMNS)],
+        output_field=BooleanField(),
+    )
+    rank = RawSQL(
+        f"(ts_rank_cd({document}, to_tsquery('english', %s), 32)"
+        f" + 0.5 * word_similarity(%s, {table}.claimant)"
+        f" + 0.3 * word_similarity(%s, {table}.claim_text))",
+        [tsquery, phrase, phrase],
+        output_field=FloatField(),
+    )
     return queryset.alias(search_match=matches).filter(search_match=True).annotate(search_rank=rank)
 
 

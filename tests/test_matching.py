@@ -111,3 +111,16 @@ def test_embed_missing_fills_in_claims_loaded_in_bulk(article, editor):
     assert matching.embed_missing() == 1
     assert ClaimEmbedding.objects.filter(claim=claim).exists()
     assert matching.embed_missing() == 0
+
+
+def test_the_embed_claims_command_reports_what_it_embedded(article, editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    workflow.mark(article, by=editor, quote="We have never been stronger")
+    ClaimEmbedding.objects.all().delete()
+    out = StringIO()
+    call_command("embed_claims", stdout=out)
+    assert out.getvalue().strip() == "embedded 1 claim"
+    assert ClaimEmbedding.objects.count() == 1

@@ -172,3 +172,23 @@ def test_api_similar_returns_scored_claims_best_first(client, editor, reviewer):
     assert draft.pk in {r["claim"]["id"] for r in mine.json()["results"]}
     excluded = client.get(f"/api/v1/claims/similar/?text=no-fly zone&exclude={target.pk}")
     assert target.pk not in {r["claim"]["id"] for r in excluded.json()["results"]}
+
+
+def test_api_refuses_a_duplicate_with_the_existing_claim_and_a_short_one_unless_allowed(
+    client, editor, article, draft
+):
+    client.force_login(editor)
+    duplicate = client.post(
+        "/api/v1/claims/",
+        {"article": article.pk, "quote": draft.quote},
+        content_type="application/json",
+    )
+    assert duplicate.status_code == 409
+    error = duplicate.json()["error"]
+    assert error["code"] == "duplicate"
+    assert error["existing"] == f"/api/v1/claims/{draft.pk}/"
+    short = {"article": article.pk, "start": 0, "end": 2, "quote": article.body[:2]}
+    assert client.post("/api/v1/claims/", short, content_type="application/json").status_code == 400
+    allowed = {**short, "allow_short": True}
+    made = client.post("/api/v1/claims/", allowed, content_type="application/json")
+    assert made.status_code == 201
