@@ -4,9 +4,9 @@
 contain every word of ``text`` (English stems, the last letters of a word
 may be missing) in their claim text, quote, claimant, summary or rationale,
 and annotates ``search_rank`` (higher is better). PostgreSQL answers from a
-GIN index over a weighted ``tsvector`` expression, and also lets a claimant
-or claim text match by trigram similarity, so typos and spellings of names
-still find it (``pg_trgm``). SQLite answers from an FTS5 table that
+GIN index over a weighted ``tsvector`` column that a trigger keeps, and also
+lets a claimant or claim text match by trigram similarity, so typos and
+spellings of names still find it (``pg_trgm``). SQLite answers from an FTS5 table that
 triggers keep in step with the claims table (``install_sqlite``), so the
 embedded default never scans with ``LIKE``.
 
@@ -37,14 +37,18 @@ FTS_COLUMNS = ("quote", "claim_text", "summary", "rationale", "claimant")
 # bm25 weights, in FTS_COLUMNS order: the editor's phrasing counts most.
 FTS_WEIGHTS = "2.0, 3.0, 1.5, 1.0, 2.0"
 
-# The indexed document on PostgreSQL. The query repeats this exact
-# expression so that the planner uses the GIN index built on it.
+# The searched document on PostgreSQL: a tsvector column that a trigger
+# fills (added by the migration, outside the model, as SQLite has no such
+# type), so that matching and ranking read it instead of re-parsing five
+# fields a row. A trigger rather than a generated column, which would forbid
+# later migrations from altering the fields it reads.
+PG_DOCUMENT_COLUMN = "search_document"
 PG_DOCUMENT = (
-    "(setweight(to_tsvector('english'::regconfig, {t}.claim_text), 'A')"
-    " || setweight(to_tsvector('english'::regconfig, {t}.quote), 'B')"
-    " || setweight(to_tsvector('english'::regconfig, {t}.claimant), 'B')"
-    " || setweight(to_tsvector('english'::regconfig, {t}.summary), 'C')"
-    " || setweight(to_tsvector('english'::regconfig, {t}.rationale), 'D'))"
+    "setweight(to_tsvector('english'::regconfig, {row}claim_text), 'A')"
+    " || setweight(to_tsvector('english'::regconfig, {row}quote), 'B')"
+    " || setweight(to_tsvector('english'::regconfig, {row}claimant), 'B')"
+    " || setweight(to_tsvector('english'::regconfig, {row}summary), 'C')"
+    " || setweight(to_tsvector('english'::regconfig, {row}rationale), 'D')"
 )
 PG_TRIGRAM_COLUMNS = ("claimant", "claim_text")
 
@@ -84,7 +88,7 @@ def search(queryset: QuerySet, text: str, *, any_word: bool = False) -> QuerySet
             params=[match],
             select={"search_rank": f"-bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
         )
-    document = PG_DOCUMENT.format(t=table)
+    document = f"{table}.{PG_DOCUMENT_COLUMN}"
     tsquery = _pg_tsquery(terms, "|" if any_word else "&")
     phrase = " ".join(terms)
     fts = f"{document} @@ to_tsquery('english', %s)"
@@ -305,6 +309,7 @@ def install_sqlite(schema_connection=None) -> bool:
 
 def pg_index_sql() -> list[str]:
     claims = Claim._meta.db_table
+    function = f"{claims}_search_document"
     trigram = [
         f"CREATE INDEX IF NOT EXISTS claim_{column}_trgm ON {claims} "
         f"USING GIN ({column} gin_trgm_ops)"
@@ -312,16 +317,28 @@ def pg_index_sql() -> list[str]:
     ]
     return [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        f"CREATE INDEX IF NOT EXISTS claim_search_fts ON {claims} "
-        f"USING GIN ({PG_DOCUMENT.format(t=claims)})",
+        f"ALTER TABLE {claims} ADD COLUMN IF NOT EXISTS {PG_DOCUMENT_COLUMN} tsvector",
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN NEW.{PG_DOCUMENT_COLUMN} := {PG_DOCUMENT.format(row='NEW.')}; "
+        "RETURN NEW; END $$",
+        f"DROP TRIGGER IF EXISTS {function} ON {claims}",
+        f"CREATE TRIGGER {function} BEFORE INSERT OR UPDATE OF {', '.join(FTS_COLUMNS)} "
+        f"ON {claims} FOR EACH ROW EXECUTE FUNCTION {function}()",
+        f"UPDATE {claims} SET {PG_DOCUMENT_COLUMN} = {PG_DOCUMENT.format(row='')}",
+        f"CREATE INDEX IF NOT EXISTS claim_search_fts ON {claims} USING GIN ({PG_DOCUMENT_COLUMN})",
         *trigram,
     ]
 
 
 def pg_drop_sql() -> list[str]:
+    claims = Claim._meta.db_table
+    function = f"{claims}_search_document"
+    indexes = ("claim_search_fts", *(f"claim_{c}_trgm" for c in PG_TRIGRAM_COLUMNS))
     return [
-        f"DROP INDEX IF EXISTS {name}"
-        for name in ("claim_search_fts", *(f"claim_{c}_trgm" for c in PG_TRIGRAM_COLUMNS))
+        *(f"DROP INDEX IF EXISTS {name}" for name in indexes),
+        f"DROP TRIGGER IF EXISTS {function} ON {claims}",
+        f"DROP FUNCTION IF EXISTS {function}()",
+        f"ALTER TABLE {claims} DROP COLUMN IF EXISTS {PG_DOCUMENT_COLUMN}",
     ]
 
 
