@@ -89,20 +89,23 @@ def search(queryset: QuerySet, text: str, *, any_word: bool = False) -> QuerySet
             select={"search_rank": f"-bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
         )
     document = f"{table}.{PG_DOCUMENT_COLUMN}"
-    tsquery = _pg_tsquery(terms, "|" if any_word else "&")
-    phrase = " ".join(terms)
-    fts = f"{document} @@ to_tsquery('english', %s)"
-    trigram = " OR ".join(f"%s <%% {table}.{column}" for column in PG_TRIGRAM_COLUMNS)
+    # Each word matches through the index of stems, or, misspelt, through
+    # trigram similarity to a word of the claimant or the claim text; so a
+    # typo is forgiven without letting one word of a query match alone.
+    clauses, params = [], []
+    for term in terms:
+        fuzzy = " OR ".join(f"%s <%% {table}.{column}" for column in PG_TRIGRAM_COLUMNS)
+        clauses.append(f"({document} @@ to_tsquery('english', %s) OR {fuzzy})")
+        params += [f"{term}:*", *[term] * len(PG_TRIGRAM_COLUMNS)]
     matches = RawSQL(
-        f"({fts} OR {trigram})",
-        [tsquery, *[phrase] * len(PG_TRIGRAM_COLUMNS)],
+        "(" + (" OR " if any_word else " AND ").join(clauses) + ")",
+        params,
         output_field=BooleanField(),
     )
     rank = RawSQL(
         f"(ts_rank_cd({document}, to_tsquery('english', %s), 32)"
-        f" + 0.5 * word_similarity(%s, {table}.claimant)"
-        f" + 0.3 * word_similarity(%s, {table}.claim_text))",
-        [tsquery, phrase, phrase],
+        f" + 0.5 * word_similarity(%s, {table}.claimant))",
+        [_pg_tsquery(terms, "|" if any_word else "&"), " ".join(terms)],
         output_field=FloatField(),
     )
     return queryset.alias(search_match=matches).filter(search_match=True).annotate(search_rank=rank)
