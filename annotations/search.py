@@ -5,8 +5,8 @@ contain every word of ``text`` (English stems, the last letters of a word
 may be missing) in their claim text, quote, claimant, summary or rationale,
 and annotates ``search_rank`` (higher is better). PostgreSQL answers from a
 GIN index over a weighted ``tsvector`` column that a trigger keeps, and also
-lets a claimant or claim text match by trigram similarity, so typos and
-spellings of names still find it (``pg_trgm``). SQLite answers from an FTS5 table that
+lets a word match the claimant by trigram similarity, so misspelt names
+still find it (``pg_trgm``). SQLite answers from an FTS5 table that
 triggers keep in step with the claims table (``install_sqlite``), so the
 embedded default never scans with ``LIKE``.
 
@@ -50,7 +50,9 @@ PG_DOCUMENT = (
     " || setweight(to_tsvector('english'::regconfig, {row}summary), 'C')"
     " || setweight(to_tsvector('english'::regconfig, {row}rationale), 'D')"
 )
-PG_TRIGRAM_COLUMNS = ("claimant", "claim_text")
+# Names are where typos and spellings differ most; a trigram test on the
+# claim text too would make the planner scan the table.
+PG_TRIGRAM_COLUMNS = ("claimant",)
 
 
 def words(text: str) -> list[str]:
@@ -90,8 +92,8 @@ def search(queryset: QuerySet, text: str, *, any_word: bool = False) -> QuerySet
         )
     document = f"{table}.{PG_DOCUMENT_COLUMN}"
     # Each word matches through the index of stems, or, misspelt, through
-    # trigram similarity to a word of the claimant or the claim text; so a
-    # typo is forgiven without letting one word of a query match alone.
+    # trigram similarity to a word of the claimant; so a misspelt name is
+    # forgiven without letting one word of a query match alone.
     clauses, params = [], []
     for term in terms:
         fuzzy = " OR ".join(f"%s <%% {table}.{column}" for column in PG_TRIGRAM_COLUMNS)

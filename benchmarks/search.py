@@ -195,7 +195,7 @@ def populate(rng: random.Random) -> None:
 def size_of_indexes() -> list[tuple[str, int]]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            names = ("claim_search_fts", "claim_claimant_trgm", "claim_claim_text_trgm")
+            names = ("claim_search_fts", "claim_claimant_trgm")
             rows = []
             for name in names:
                 cursor.execute("SELECT pg_relation_size(%s::regclass)", [name])
