@@ -91,6 +91,14 @@ def search(queryset: QuerySet, text: str, *, any_word: bool = False) -> QuerySet
             select={"search_rank": f"-bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
         )
     document = f"{table}.{PG_DOCUMENT_COLUMN}"
+    # PostgreSQL's English configuration drops stop words ("no", "the"), whose
+    # query would then match nothing; FTS5 keeps them. Leave them out here.
+    with connection.cursor() as cursor:
+        sql = ", ".join(["numnode(to_tsquery('english', %s))"] * len(terms))
+        cursor.execute(f"SELECT {sql}", [f"{term}:*" for term in terms])
+        terms = [term for term, nodes in zip(terms, cursor.fetchone(), strict=True) if nodes]
+    if not terms:
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     # Each word matches through the index of stems, or, misspelt, through
     # trigram similarity to a word of the claimant; so a misspelt name is
     # forgiven without letting one word of a query match alone.
