@@ -65,6 +65,7 @@ class MarkForm(forms.Form):
     end = forms.IntegerField(min_value=0)
     quote = forms.CharField(strip=False)
     claimant = forms.CharField(required=False, max_length=300)
+    allow_short = forms.BooleanField(required=False)
 
 
 # --- the claim panel ----------------------------------------------------------

@@ -775,3 +775,71 @@ class ArticleEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ClaimEmbedding(models.Model):
+    """A claim's sentence embedding (``matching``), kept beside the claim so
+    that similar claims are ranked without re-embedding the corpus."""
+
+    claim = models.OneToOneField(
+        Claim, primary_key=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+    # float16 little-endian: half the size of float32, and the ranking
+    # reads it back into float32 before the dot product.
+    vector = models.BinaryField()
+    model = models.CharField(max_length=64)
+    text_hash = models.CharField(max_length=64, help_text="sha256 of the text embedded.")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Embedding of claim {self.claim_id}"
+
+
+class ClaimRelation(models.Model):
+    """Relations such as "same claim as", stored in both directions, so each claim lists its
+    related fact-checks with one join."""
+
+    class Kind(models.TextChoices):
+        SAME_CLAIM = "same_claim", "Same claim as"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations")
+    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SAME_CLAIM)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "other"], name="claim_relation_unique"),
+            models.CheckConstraint(condition=~Q(claim=F("other")), name="claim_relation_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.get_kind_display().lower()} {self.other_id}"
+
+
+class SavedSearch(models.Model):
+    """A workspace search kept by name in its owner's sidebar."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=100)
+    query = models.CharField(max_length=2000, blank=True, help_text="The URL query string.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_search_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        url = reverse("annotations:search")
+        return f"{url}?{self.query}" if self.query else url

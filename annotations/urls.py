@@ -3,7 +3,16 @@ from django.urls import path, re_path
 
 from annotations.models import PublicPage
 from annotations.public import feeds, sitemaps
-from annotations.views import article_edit, articles, assist, claims, dashboard, public, sources
+from annotations.views import (
+    article_edit,
+    articles,
+    assist,
+    claims,
+    dashboard,
+    public,
+    search,
+    sources,
+)
 
 app_name = "annotations"
 
@@ -93,6 +102,25 @@ urlpatterns = [
     ),
     path("sources/<int:evidence_pk>/file/", sources.source_file, name="source_file"),
     path("sources/<int:evidence_pk>/thumbnail/", sources.source_thumbnail, name="source_thumbnail"),
+    # Search, saved searches, similar claims and links between claims.
+    path("search/", search.search_page, name="search"),
+    path("search/saved/", search.saved_search_create, name="saved_search_create"),
+    path(
+        "search/saved/<int:pk>/delete/",
+        search.saved_search_delete,
+        name="saved_search_delete",
+    ),
+    path("claims/<int:claim_pk>/similar/", search.claim_similar, name="claim_similar"),
+    path(
+        "claims/<int:claim_pk>/same-as/<int:other_pk>/",
+        search.claim_link,
+        name="claim_link",
+    ),
+    path(
+        "claims/<int:claim_pk>/start-from/<int:other_pk>/",
+        search.claim_start_from,
+        name="claim_start_from",
+    ),
     # Public fact-check pages.
     path("factchecks/<int:claim_pk>/", public.factcheck_detail, name="factcheck_detail"),
     # The rest of the public site.

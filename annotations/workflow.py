@@ -59,6 +59,19 @@ class Invalid(WorkflowError):
         self.errors = errors or {}
 
 
+class Duplicate(NotApplicable):
+    """The article already has this claim; ``existing`` is it."""
+
+    def __init__(self, message: str, existing: Claim) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+class TooShort(Invalid):
+    """A selection of fewer than ``MIN_LETTERS`` letters: the caller may ask
+    the person to confirm and mark again with ``allow_short``."""
+
+
 class StaleVersion(WorkflowError):
     """Somebody changed the claim since the caller read it."""
 
@@ -408,6 +421,7 @@ def mark(
     claim_text: str = "",
     claimant: str | None = None,
     part: str = "body",
+    allow_short: bool = False,
 ) -> Claim:
     """Create a draft claim on ``article``.
 
@@ -417,6 +431,8 @@ def mark(
     (headline, standfirst, captions or body). White space at its edges is
     trimmed. Without a ``claimant`` (None, not "") the attribution rules guess
     one from the article.
+    An exact duplicate (``find_duplicate``) is refused, and so is a
+    selection of fewer than 3 letters unless ``allow_short``.
     """
     _require_editor(by)
     try:
@@ -436,6 +452,7 @@ def mark(
     except ValidationError as error:
         message, errors = _validation_errors(error)
         raise Invalid(message, errors) from error
+    _refuse_duplicate_or_short(article, anchored, claim_text, allow_short=allow_short, part=part)
     if claimant is None:
         claimant = attribution.guess_claimant(text, anchored.start, anchored.end)
     claim = Claim(
@@ -1259,5 +1276,125 @@ def dismiss_orphan(claim: Claim, *, by, version: int | None, comment: str = "") 
         changes={"status": [source, claim.status]},
         comment=(comment or "Orphaned by a new revision of the article; dismissed.").strip(),
         from_status=source,
+    )
+    return claim
+
+
+# --- duplicates, related claims, starting from a fact-check -------------
+
+MIN_LETTERS = 3
+
+
+def normalized(text: str) -> str:
+    """Claim text compared for exact duplicates: case, spacing and
+    punctuation do not count."""
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def find_duplicate(
+    article: Article, *, start: int, end: int, claim_text: str, part: str = "body"
+) -> Claim | None:
+    """A claim of ``article`` on the same span of the same part, or with the
+    same normalised claim text (a dismissed one too: reopening it beats
+    redoing it). Correction copies are versions of their claim, not others."""
+    claims = Claim.objects.filter(article=article, correction_of__isnull=True)
+    same_span = claims.filter(part=part, start=start, end=end).first()
+    if same_span:
+        return same_span
+    wanted = normalized(claim_text)
+    if not wanted:
+        return None
+    for claim in claims.only("pk", "claim_text", "quote"):
+        if normalized(claim.claim_text or claim.quote) == wanted:
+            return claim
+    return None
+
+
+def _refuse_duplicate_or_short(
+    article: Article,
+    anchored: anchoring.Span,
+    claim_text: str,
+    *,
+    allow_short: bool,
+    part: str = "body",
+) -> None:
+    existing = find_duplicate(
+        article,
+        start=anchored.start,
+        end=anchored.end,
+        claim_text=claim_text.strip() or anchored.quote,
+        part=part,
+    )
+    if existing is not None:
+        raise Duplicate(f"This claim is already marked on this article: #{existing.pk}.", existing)
+    letters = sum(c.isalpha() for c in anchored.quote)
+    if letters < MIN_LETTERS and not allow_short:
+        raise TooShort(
+            f"The selection has {letters} letter{'s' if letters != 1 else ''}: mark anyway?",
+            {"quote": [f"Fewer than {MIN_LETTERS} letters."]},
+        )
+
+
+@transaction.atomic
+def link_same_claim(claim: Claim, other: Claim, *, by) -> bool:
+    """Record that ``claim`` states the same as ``other`` ("Same claim as"),
+    shown on both. Returns False when they were already linked."""
+    from annotations.models import ClaimRelation
+
+    _require_editor(by)
+    if claim.pk == other.pk:
+        raise Invalid("A claim cannot be the same claim as itself.")
+    claim = _locked(claim)
+    kind = ClaimRelation.Kind.SAME_CLAIM
+    _, created = ClaimRelation.objects.get_or_create(
+        claim=claim, other=other, defaults={"kind": kind, "created_by": by}
+    )
+    ClaimRelation.objects.get_or_create(
+        claim=other, other=claim, defaults={"kind": kind, "created_by": by}
+    )
+    if created:
+        _record(
+            claim,
+            by=by,
+            action=Action.EDITED,
+            changes={"same_claim_as": [None, other.pk]},
+            comment=f"Same claim as #{other.pk}.",
+        )
+    return created
+
+
+@transaction.atomic
+def start_from(claim: Claim, source: Claim, *, by, version: int | None) -> Claim:
+    """Copy a published fact-check's verdict, summary, rationale and
+    evidence into the draft ``claim``, in one history event naming the
+    source. The copier becomes an author of the verdict (four eyes)."""
+    _require_editor(by)
+    claim = _locked(claim)
+    _check_version(claim, version)
+    _require_editable(claim)
+    if source.status != Status.PUBLISHED or source.pk == claim.pk:
+        raise NotApplicable("Only a published fact-check can be started from.")
+    source = Claim.objects.select_related("rating").get(pk=source.pk)
+    changes: dict[str, list[Any]] = {}
+    for field in ("rating", "summary", "rationale"):
+        before, after = getattr(claim, field), getattr(source, field)
+        if before != after:
+            changes[field] = [_display(field, before), _display(field, after)]
+            setattr(claim, field, after)
+    copied = [
+        Evidence(claim=claim, added_by=by, **{f: getattr(e, f) for f in EVIDENCE_FIELDS})
+        for e in source.evidence.order_by("added_at", "id")
+    ]
+    Evidence.objects.bulk_create(copied)
+    if copied:
+        changes["evidence"] = [None, [e.as_dict() for e in copied]]
+    claim.verdict_changed_by = by
+    _bump(claim, ["rating", "summary", "rationale", "verdict_changed_by"])
+    _record(
+        claim,
+        by=by,
+        action=Action.EDITED,
+        changes=changes,
+        comment=f"Started from fact-check #{source.pk}.",
     )
     return claim

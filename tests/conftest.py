@@ -24,6 +24,22 @@ SEED_TITLE = (
 DEMO_PASSWORD = "factcheck-demo"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file, not memory. An in-memory
+    database shares one connection between the test and the live server's
+    threads, and a page that loads parts of itself while a test reads the
+    database makes both use it at once, which SQLite refuses ("bad parameter
+    or other API misuse"). A file gives each thread a connection, as the app
+    has when it serves."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Tests make many accounts; the real hasher is slow on purpose.

@@ -85,3 +85,20 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
 
 def rating(slug: str = "mostly-false") -> Rating:
     return Rating.objects.get(slug=slug)
+
+
+def published_claim(article: Article, quote: str, *, editor, reviewer, **fields) -> Claim:
+    """A claim marked, given a verdict and a source, submitted and approved,
+    all through the workflow."""
+    from annotations import workflow
+
+    claim = workflow.mark(article, by=editor, quote=quote, **fields)
+    claim = workflow.update(
+        claim, by=editor, version=claim.version, rating=rating(), summary="Checked."
+    )
+    workflow.add_evidence(
+        claim, by=editor, version=claim.version, url="https://stats.example.org/source"
+    )
+    claim.refresh_from_db()
+    claim = workflow.submit(claim, by=editor, version=claim.version)
+    return workflow.approve(claim, by=reviewer, version=claim.version)

@@ -228,8 +228,9 @@ def test_public_pages_take_a_fixed_number_of_queries(make, django_assert_max_num
     for url, budget in (
         ("/factchecks/", 3),
         ("/factchecks/?q=fell+minister&verdict=mostly-false&claimant=person", 4),
-        # The page also asks whether the article changed after publication.
-        (f"/factchecks/{claim.pk}/", 5),
+        # The page also asks whether the article changed after publication,
+        # and for fact-checks linked as the same claim.
+        (f"/factchecks/{claim.pk}/", 6),
         (f"/factchecks/articles/{claim.article_id}/", 2),
         ("/factchecks/claimants/person-0/", 3),
         ("/factchecks/feed/rss/", 1),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -86,6 +87,10 @@ def _workflow_response(exc: workflow.WorkflowError) -> Response:
             status=STALE_STATUS,
             headers={"ETag": claim.etag()},
         )
+    if isinstance(exc, workflow.Duplicate):
+        existing = reverse("api:claim-detail", args=[exc.existing.pk])
+        body = error_body(409, "duplicate", exc.message, existing=existing)
+        return Response(body, status=409)
     if isinstance(exc, workflow.NotAllowed):
         return Response(error_body(403, "not_allowed", exc.message), status=403)
     if isinstance(exc, workflow.NotApplicable):

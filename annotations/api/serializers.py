@@ -23,6 +23,7 @@ from annotations.models import (
     ChangeEntry,
     Claim,
     ClaimEvent,
+    ClaimRelation,
     Correction,
     Evidence,
     Part,
@@ -144,6 +145,16 @@ class ArticleRefSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "url", "source_url"]
 
 
+class RelatedClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    relation = serializers.ChoiceField(choices=ClaimRelation.Kind.choices)
+    claim_text = serializers.CharField()
+    status = serializers.ChoiceField(choices=Claim.Status.choices)
+    rating = serializers.CharField(allow_null=True, help_text="The verdict's slug.")
+    factcheck_url = serializers.URLField(allow_null=True)
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
     article = ArticleRefSerializer(read_only=True)
@@ -153,6 +164,10 @@ class ClaimSerializer(serializers.ModelSerializer):
     factcheck_url = serializers.SerializerMethodField(
         help_text="The public, human-readable page of the fact-check (published and "
         "retracted claims only)."
+    )
+    related = serializers.SerializerMethodField(
+        help_text='Fact-checks of the same claim on other articles ("Same claim as"); the '
+        "public sees published and retracted ones only."
     )
 
     class Meta:
@@ -184,6 +199,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "corrections",
             "factcheck_url",
             "correction_of",
+            "related",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -193,6 +209,28 @@ class ClaimSerializer(serializers.ModelSerializer):
         return absolute(
             self.context.get("request"), reverse("annotations:factcheck_detail", args=[claim.pk])
         )
+
+    @extend_schema_field(RelatedClaimSerializer(many=True))
+    def get_related(self, claim: Claim) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        related = []
+        for relation in claim.relations.all():
+            other = relation.other
+            if not (other.is_public or shows_internal(self)):
+                continue
+            public_page = reverse("annotations:factcheck_detail", args=[other.pk])
+            related.append(
+                {
+                    "id": other.pk,
+                    "url": absolute(request, reverse("api:claim-detail", args=[other.pk])),
+                    "relation": relation.kind,
+                    "claim_text": other.claim_text,
+                    "status": other.status,
+                    "rating": other.rating.slug if other.rating else None,
+                    "factcheck_url": absolute(request, public_page) if other.is_public else None,
+                }
+            )
+        return related
 
     def to_representation(self, instance: Claim) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -273,6 +311,10 @@ class ClaimCreateSerializer(StrictSerializer):
         max_length=model_max(Claim, "claimant"),
         help_text="Who made the claim. Omitted, it is guessed from the article by the same "
         'attribution rules as the workspace; "" records nobody.',
+    )
+    allow_short = serializers.BooleanField(
+        required=False,
+        help_text="Mark a selection of fewer than 3 letters, which is otherwise refused.",
     )
 
 
@@ -475,3 +517,21 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
+
+
+class SimilarClaimSerializer(serializers.Serializer):
+    claim = ClaimSerializer()
+    score = serializers.FloatField(
+        min_value=0, max_value=1, help_text="1 is the same meaning; see the README for the scale."
+    )
+
+
+class SimilarClaimsSerializer(serializers.Serializer):
+    results = SimilarClaimSerializer(many=True)
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=20)
+    status = serializers.ChoiceField(choices=["public", "any"], required=False)
+    exclude = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)

@@ -32,6 +32,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -40,11 +41,11 @@ from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
-from annotations import importers, permissions, workflow
+from annotations import importers, matching, permissions, search, workflow
 from annotations.api import claimreview, sentences, serializers, webannotation
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.filters import MAX_ID, MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
-from annotations.models import Article, ChangeEntry, Claim, Evidence, Rating
+from annotations.models import Article, ChangeEntry, Claim, ClaimRelation, Evidence, Rating
 
 ERRORS = {
     code: OpenApiResponse(serializers.ErrorSerializer, description=text)
@@ -170,9 +171,11 @@ def annotation_response(data: dict[str, Any], request: Request, **kwargs) -> Res
 
 def claims_for_display(queryset):
     evidence = Evidence.objects.select_related("archive").order_by("added_at", "id")
+    related = ClaimRelation.objects.select_related("other__rating").order_by("created_at", "id")
     return queryset.select_related("article", "rating").prefetch_related(
         Prefetch("evidence", queryset=evidence),
         "corrections",
+        Prefetch("relations", queryset=related),
     )
 
 
@@ -197,6 +200,12 @@ def expected_version(
     if required:
         raise PreconditionRequired()
     return None
+
+
+class SearchPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
 
 
 # --- claims --------------------------------------------------------------
@@ -281,7 +290,7 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
             if "status" not in self.request.query_params:
                 queryset = queryset.published()
             return claims_for_display(queryset)
-        if self.action in ("retrieve",):
+        if self.action in ("retrieve", "search", "similar"):
             return claims_for_display(queryset)
         return queryset.select_related("article", "rating")
 
@@ -472,6 +481,65 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         claim = self.get_object()
         events = workflow.history(claim).select_related("actor")
         return Response(serializers.EventSerializer(events, many=True).data)
+
+    @extend_schema(
+        summary="Search claims",
+        description="Full-text search over the claim text, quote, claimant, summary and "
+        "rationale (English word forms; on PostgreSQL also near spellings of names), with "
+        "the filters and sort orders of the workspace search. Best match first when `q` is "
+        "given. Anonymous callers and consumer tokens only ever get published and retracted "
+        "claims; editors get every status unless they filter. Page-numbered: "
+        f"`page`, `page_size` up to {MAX_PAGE_SIZE}.",
+        responses={200: serializers.ClaimSerializer(many=True), **errors(400, 404)},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        filterset_class=search.ClaimSearchFilter,
+        pagination_class=SearchPagination,
+    )
+    def search(self, request: Request) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Earlier fact-checks of the same claim",
+        description="Claims whose meaning is closest to `text`, best first, with a `score` "
+        f"from 0 to 1 (from {matching.LIKELY_SAME} on, likely the same claim). Hybrid of "
+        "sentence embeddings and shared words. Published and retracted claims only; editors "
+        "may add `status=any` to include claims in progress.",
+        parameters=[
+            OpenApiParameter("text", OpenApiTypes.STR, required=True, description="A claim."),
+            OpenApiParameter(
+                "limit", OpenApiTypes.INT, description=f"1 to {matching.MAX_LIMIT}; 5 by default."
+            ),
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, enum=["public", "any"], description="Editors only."
+            ),
+            OpenApiParameter("exclude", OpenApiTypes.INT, description="A claim id to leave out."),
+        ],
+        responses={200: serializers.SimilarClaimsSerializer, **errors(400)},
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def similar(self, request: Request) -> Response:
+        params = serializers.SimilarQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        wanted = params.validated_data
+        queryset = self.get_queryset()
+        if wanted.get("status") != "any" or not self.internal:
+            queryset = queryset.public()
+        exclude = (wanted["exclude"],) if wanted.get("exclude") else ()
+        matches = matching.similar(
+            wanted["text"], queryset, limit=wanted.get("limit", 5), exclude=exclude
+        )
+        claims = queryset.in_bulk([m.claim_id for m in matches])
+        results = [
+            {"claim": self.get_serializer(claims[m.claim_id]).data, "score": m.score}
+            for m in matches
+            if m.claim_id in claims
+        ]
+        return Response({"results": results})
 
 
 # --- articles ------------------------------------------------------------

@@ -118,11 +118,15 @@ def claimant_names(slug: str) -> list[str]:
 
 
 def related(claim: Claim) -> list[Claim]:
-    """Other published fact-checks of the same claimant or the same article."""
+    """Other published fact-checks: first those an editor linked as the same
+    claim (links are stored both ways, so those pointing here), then those of
+    the same claimant or the same article."""
+    linked = list(listed().filter(relations__other=claim).exclude(pk=claim.pk)[:RELATED_LIMIT])
     same = Q(article_id=claim.article_id)
     if claim.claimant:
         same |= Q(claimant__iexact=claim.claimant)
-    return list(listed().filter(same).exclude(pk=claim.pk)[:RELATED_LIMIT])
+    nearby = listed().filter(same).exclude(pk__in=[claim.pk, *(c.pk for c in linked)])
+    return linked + list(nearby[: RELATED_LIMIT - len(linked)])
 
 
 def sentence(body: str, start: int, end: int) -> tuple[str, str, str]:

@@ -47,11 +47,10 @@ def _save(
 # --- marking ---------------------------------------------------------------------
 
 
-def _mark_failed(request: HttpRequest, article: Article, message: str, status: int):
+def _mark_failed(request: HttpRequest, article: Article, message: str, status: int, **extra):
     if wants_partial(request):
-        response = render(
-            request, "annotations/claim_mark_error.html", {"message": message}, status=status
-        )
+        context = {"message": message, "article": article, **extra}
+        response = render(request, "annotations/claim_mark_error.html", context, status=status)
         return reswap(retarget(response, "#mark-status"), "innerHTML")
     return panel.render_reader(request, article, None, status=status, mark_error=message)
 
@@ -74,9 +73,15 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
             quote=form.cleaned_data["quote"],
             claimant=form.cleaned_data["claimant"] or None,
             part=form.cleaned_data["part"] or "body",
+            allow_short=form.cleaned_data["allow_short"],
         )
     except workflow.WorkflowError as error:
-        return _mark_failed(request, article, error.message, panel.status_for(error))
+        extra = {
+            "existing": getattr(error, "existing", None),
+            # "Mark anyway" sends the same selection again.
+            "short": form.cleaned_data if isinstance(error, workflow.TooShort) else None,
+        }
+        return _mark_failed(request, article, error.message, panel.status_for(error), **extra)
     if not wants_partial(request):
         return redirect(claim)
     response = panel.show(request, panel.load(claim.pk), status=201)

@@ -240,7 +240,11 @@ function onConfirm(event) {
 }
 
 function onBeforeRequest(event) {
-  if (inPanel(event.detail.elt)) panelRequest = event.detail.xhr;
+  // Only a request that will replace the panel; a section loading itself
+  // (similar claims, an archive's state) leaves the panel as it is.
+  if (inPanel(event.detail.elt) && event.detail.target?.id === PANEL) {
+    panelRequest = event.detail.xhr;
+  }
 }
 
 function onBeforeSwap(event) {

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 CLAIM_FIELDS = {
     "id",
     "url",
+    "related",
     "article",
     "part",
     "quote",

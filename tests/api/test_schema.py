@@ -35,6 +35,8 @@ OPERATIONS = {
     ("get", "/api/v1/claims/{id}/history/"),
     ("get", "/api/v1/claims/export.ndjson"),
     ("get", "/api/v1/claims/export.csv"),
+    ("get", "/api/v1/claims/search/"),
+    ("get", "/api/v1/claims/similar/"),
     ("get", "/api/v1/articles/"),
     ("post", "/api/v1/articles/"),
     ("get", "/api/v1/articles/{id}/"),

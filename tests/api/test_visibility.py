@@ -272,3 +272,48 @@ def test_no_unreviewed_claim_is_reachable_from_the_public_site(every_status, edi
     ).article_id
     assert client.get(f"/factchecks/articles/{unpublished_article}/").status_code == 404
     assert client.get("/factchecks/claimants/hidden-person/").status_code == 404
+
+
+@pytest.mark.parametrize("caller", ["anon", "consumer"])
+def test_search_and_similar_never_show_an_unreviewed_claim(request, caller, every_status):
+    client = request.getfixturevalue(caller)
+    claims = every_status
+    public = {claims[name].pk for name in ("published", "published_second", "published_third")}
+    public.add(claims["retracted"].pk)
+    texts = [c.claim_text for c in claims.values()] + ["Draft fix", "unemployment", "the"]
+    params = ["", "&status=draft", "&status=in_review", "&status=dismissed", "&status=any"]
+    params += ["&status=published&status=draft", "&sort=newest", "&marked_by=" + "x"]
+    seen = []
+    for text in texts:
+        for extra in params:
+            response = client.get(f"/api/v1/claims/search/?q={text}{extra}&page_size=200")
+            assert response.status_code in (200, 400), response.status_code
+            if response.status_code == 200:
+                assert {item["id"] for item in response.json()["results"]} <= public
+            seen.append(response.content.decode())
+            response = client.get(f"/api/v1/claims/similar/?text={text}{extra}&limit=20")
+            assert response.status_code in (200, 400), response.status_code
+            if response.status_code == 200:
+                found = {item["claim"]["id"] for item in response.json()["results"]}
+                assert found <= public
+            seen.append(response.content.decode())
+        for claim in claims.values():
+            response = client.get(f"/api/v1/claims/similar/?text={text}&exclude={claim.pk}")
+            assert {item["claim"]["id"] for item in response.json()["results"]} <= public
+    # Everything public is findable, so the checks above could fail.
+    listed = client.get("/api/v1/claims/search/?q=unemployment&page_size=200").json()["results"]
+    assert {item["id"] for item in listed} == {claims["retracted"].pk}
+    everything = "\n".join(seen)
+    assert SECRET_COMMENT not in everything
+    assert SECRET_NOTE not in everything
+    assert "Draft fix." not in everything
+
+
+def test_related_fact_checks_show_only_public_ones_to_the_public(anon, every_status, editor):
+    claims = every_status
+    workflow.link_same_claim(claims["published_second"], claims["published"], by=editor)
+    workflow.link_same_claim(claims["draft"], claims["published"], by=editor)
+    related = anon.get(f"/api/v1/claims/{claims['published'].pk}/").json()["related"]
+    assert [item["id"] for item in related] == [claims["published_second"].pk]
+    assert related[0]["relation"] == "same_claim"
+    assert related[0]["factcheck_url"].endswith(f"/factchecks/{claims['published_second'].pk}/")
