@@ -167,6 +167,32 @@ FACTCHECK_PUBLISHER_URL = os.environ.get(
     "FACTCHECK_PUBLISHER_URL", "https://factcheck.example.org/"
 )
 
+# Public API answers: shared caches may keep them briefly and serve them
+# while revalidating; the app's own cache is keyed by the corpus version, so
+# its entries are never stale and only expire to free memory.
+FACTCHECK_API_MAX_AGE = int(os.environ.get("FACTCHECK_API_MAX_AGE", "30"))
+FACTCHECK_API_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("FACTCHECK_API_STALE_WHILE_REVALIDATE", "60")
+)
+FACTCHECK_API_CACHE_SECONDS = int(os.environ.get("FACTCHECK_API_CACHE_SECONDS", "600"))
+
+# One cache shared by every worker when REDIS_URL is set (built pages and
+# DRF's throttle counters); local memory per process otherwise.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -174,6 +200,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "annotations.api.renderers.OrjsonRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -10,10 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import SafeString, mark_safe
 
+from annotations.api.links import Links
+from annotations.api.rows import Row
 from annotations.models import Claim
 
 BEST_RATING = 5
@@ -30,8 +31,8 @@ ORGANIZATION_WORDS = re.compile(
 )
 
 
-def factcheck_url(request, claim: Claim) -> str:
-    return request.build_absolute_uri(reverse("annotations:factcheck_detail", args=[claim.pk]))
+def factcheck_url(links: Links, claim_id: int) -> str:
+    return links.factcheck(claim_id)
 
 
 def _claimant(name: str) -> dict[str, str]:
@@ -39,41 +40,40 @@ def _claimant(name: str) -> dict[str, str]:
     return {"@type": kind, "name": name}
 
 
-def _rating(claim: Claim) -> dict[str, Any] | None:
-    rating = claim.rating
-    if rating is None:
+def _rating(row: Row) -> dict[str, Any] | None:
+    if row["rating__slug"] is None:
         return None
-    if rating.value is None:
-        return {"@type": "Rating", "alternateName": rating.label}
+    if row["rating__value"] is None:
+        return {"@type": "Rating", "alternateName": row["rating__label"]}
     return {
         "@type": "Rating",
-        "ratingValue": rating.value,
+        "ratingValue": row["rating__value"],
         "bestRating": BEST_RATING,
         "worstRating": WORST_RATING,
-        "alternateName": rating.label,
+        "alternateName": row["rating__label"],
     }
 
 
-def claim_review(request, claim: Claim) -> dict[str, Any]:
-    """``claim`` (published or retracted) as a ClaimReview JSON-LD object."""
-    article = claim.article
-    appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": article.title}
-    if article.source_url:
-        appearance["url"] = article.source_url
-    if article.source_name:
-        appearance["publisher"] = {"@type": "Organization", "name": article.source_name}
+def claim_review(row: Row, links: Links) -> dict[str, Any]:
+    """A claim row (``rows``, published or retracted) as a ClaimReview JSON-LD object."""
+    appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": row["article__title"]}
+    if row["article__source_url"]:
+        appearance["url"] = row["article__source_url"]
+    if row["article__source_name"]:
+        appearance["publisher"] = {"@type": "Organization", "name": row["article__source_name"]}
     item: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
-    if claim.claimant:
-        item["author"] = _claimant(claim.claimant)
-    if article.published_on:
-        item["datePublished"] = article.published_on.isoformat()
+    if row["claimant"]:
+        item["author"] = _claimant(row["claimant"])
+    if row["article__published_on"]:
+        item["datePublished"] = row["article__published_on"].isoformat()
+    published_at = row["published_at"]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": factcheck_url(request, claim),
-        "claimReviewed": claim.claim_text,
-        "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
-        "dateModified": claim.updated_at.isoformat(),
+        "url": factcheck_url(links, row["id"]),
+        "claimReviewed": row["claim_text"],
+        "datePublished": published_at.date().isoformat() if published_at else None,
+        "dateModified": row["updated_at"].isoformat(),
         "author": {
             "@type": "Organization",
             "name": settings.FACTCHECK_PUBLISHER_NAME,
@@ -81,23 +81,23 @@ def claim_review(request, claim: Claim) -> dict[str, Any]:
         },
         "itemReviewed": item,
     }
-    rating = _rating(claim)
+    rating = _rating(row)
     if rating:
         data["reviewRating"] = rating
-    if claim.summary:
-        data["reviewBody"] = claim.summary
+    if row["summary"]:
+        data["reviewBody"] = row["summary"]
     corrections = [
         {
             "@type": "CorrectionComment",
-            "text": correction.note,
-            "datePublished": correction.created_at.isoformat(),
+            "text": correction["note"],
+            "datePublished": correction["created_at"].isoformat(),
         }
-        for correction in claim.corrections.all()
+        for correction in row["corrections"]
     ]
-    if claim.status == Claim.Status.RETRACTED:
+    if row["status"] == Claim.Status.RETRACTED:
         data["creativeWorkStatus"] = "Retracted"
         corrections.append(
-            {"@type": "CorrectionComment", "text": f"Retracted: {claim.retraction_note}"}
+            {"@type": "CorrectionComment", "text": f"Retracted: {row['retraction_note']}"}
         )
     if corrections:
         data["correction"] = corrections

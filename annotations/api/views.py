@@ -7,15 +7,12 @@ Errors take one JSON shape (``errors.exception_handler``).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch, Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -37,15 +34,24 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from annotations import importers, permissions, workflow
-from annotations.api import claimreview, serializers, webannotation
+from annotations.api import (
+    caching,
+    claimjson,
+    claimreview,
+    exports,
+    feed,
+    rows,
+    serializers,
+    webannotation,
+)
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.filters import MAX_ID, MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
-from annotations.models import Article, ChangeEntry, Claim, Evidence, Rating
+from annotations.api.links import Links
+from annotations.models import Article, Claim, Evidence, Rating
 
 ERRORS = {
     code: OpenApiResponse(serializers.ErrorSerializer, description=text)
@@ -164,11 +170,24 @@ def annotation_response(data: dict[str, Any], request: Request, **kwargs) -> Res
     return response
 
 
-def claims_for_display(queryset):
-    evidence = Evidence.objects.order_by("added_at", "id")
-    return queryset.select_related("article", "rating").prefetch_related(
-        Prefetch("evidence", queryset=evidence),
-        "corrections",
+def is_public_read(request: Request, internal: bool) -> bool:
+    """Whether this read may be served from the public cache: not an editor
+    (who sees drafts), and not the browsable API (HTML around the data)."""
+    return not internal and not isinstance(
+        getattr(request, "accepted_renderer", None), BrowsableAPIRenderer
+    )
+
+
+def accepted_content_type(request: Request, *, annotation: bool = False) -> str:
+    """The Content-Type DRF would send for the negotiated renderer
+    (``annotation_response`` for the Web Annotation forms)."""
+    if annotation and webannotation.wants_annotation(request):
+        return f"{webannotation.ANNO_MEDIA_TYPE}; charset=utf-8"
+    renderer = request.accepted_renderer
+    return (
+        f"{renderer.media_type}; charset={renderer.charset}"
+        if renderer.charset
+        else (renderer.media_type)
     )
 
 
@@ -276,9 +295,9 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         if self.action == "list":
             if "status" not in self.request.query_params:
                 queryset = queryset.published()
-            return claims_for_display(queryset)
+            return queryset
         if self.action in ("retrieve",):
-            return claims_for_display(queryset)
+            return queryset
         return queryset.select_related("article", "rating")
 
     def cursor_ordering(self) -> tuple[str, ...]:
@@ -288,22 +307,54 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         return ("-created_at", "-id")
 
     def _claim_response(self, claim: Claim, *, status_code: int = 200, **headers) -> Response:
-        fresh = claims_for_display(Claim.objects.all()).get(pk=claim.pk)
-        data = self.get_serializer(fresh).data
-        return Response(data, status=status_code, headers={"ETag": fresh.etag(), **headers})
+        row = rows.claim(Claim.objects.all(), claim.pk)
+        data = claimjson.claim(row, Links(self.request), internal=self.internal)
+        return Response(data, status=status_code, headers={"ETag": claimjson.etag(row), **headers})
+
+    def _list_page(self) -> Response:
+        queryset = rows.claim_values(self.filter_queryset(self.get_queryset()))
+        page = rows.attach(self.paginate_queryset(queryset))
+        links, internal = Links(self.request), self.internal
+        return self.get_paginated_response(
+            [claimjson.claim(row, links, internal=internal) for row in page]
+        )
 
     def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if not is_public_read(request, self.internal):
+            return self._list_page()
+
+        def build():
+            return self._list_page().data, "application/json", None
+
+        return caching.serve(request, "claims", build)
+
+    def _detail(self, pk: str) -> tuple[dict[str, Any], str]:
+        row = rows.claim(self.get_queryset(), int(pk))
+        if row is None or not (row["status"] in claimjson.PUBLIC or self.internal):
+            raise Http404
+        links = Links(self.request)
+        if webannotation.wants_annotation(self.request):
+            return webannotation.annotation(row, links), claimjson.etag(row)[:-1] + '-anno"'
+        return claimjson.claim(row, links, internal=self.internal), claimjson.etag(row)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        claim = self.get_object()
-        if webannotation.wants_annotation(request):
-            response = annotation_response(webannotation.annotation(request, claim), request)
-            response["ETag"] = f'"claim-{claim.pk}-v{claim.version}-anno"'
-            return response
-        return Response(self.get_serializer(claim).data, headers={"ETag": claim.etag()})
+        if not is_public_read(request, self.internal):
+            data, etag = self._detail(pk)
+            return annotation_response(data, request, headers={"ETag": etag})
+        anno = webannotation.wants_annotation(request)
+        content_type = accepted_content_type(request, annotation=True)
+
+        def build():
+            data, etag = self._detail(pk)
+            return data, content_type, etag
+
+        def known_etag() -> str | None:
+            version = self.get_queryset().filter(pk=pk).values_list("version", flat=True).first()
+            if version is None:
+                return None
+            return f'"claim-{pk}-v{version}{"-anno" if anno else ""}"'
+
+        return caching.serve(request, f"claim:{content_type}", build, known_etag=known_etag)
 
     def create(self, request: Request) -> Response:
         serializer = serializers.ClaimCreateSerializer(data=request.data)
@@ -338,8 +389,14 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
     )
     @action(detail=True, methods=["get"])
     def claimreview(self, request: Request, pk: str) -> Response:
-        claim = get_object_or_404(Claim.objects.public().select_related("article", "rating"), pk=pk)
-        return Response(claimreview.claim_review(request, claim))
+        def build():
+            row = rows.claim(Claim.objects.public(), int(pk))
+            if row is None:
+                raise Http404
+            return claimreview.claim_review(row, Links(request)), content_type, None
+
+        content_type = accepted_content_type(request)
+        return caching.serve(request, f"claimreview:{content_type}", build)
 
     @extend_schema(
         summary="Add evidence to a draft (editors)",
@@ -530,17 +587,21 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Article.objects.none()
-        queryset = Article.objects.with_status_counts()
+        queryset = Article.objects.all()
         if not self.internal:
+            # An index probe per article of the page, not an aggregate over
+            # every claim: the cost follows the page, not the corpus.
             queryset = queryset.filter(
-                Q(**{f"{Claim.Status.PUBLISHED}_count__gt": 0})
-                | Q(**{f"{Claim.Status.RETRACTED}_count__gt": 0})
+                Exists(Claim.objects.public().filter(article_id=OuterRef("pk")))
             )
         return queryset
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = with_status_counts(self.paginate_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self) -> Article:
+        return with_status_counts([super().get_object()])[0]
 
     def retrieve(self, request: Request, pk: str) -> Response:
         article = self.get_object()
@@ -553,7 +614,7 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
         serializer.is_valid(raise_exception=True)
         unknown = {key: request.data[key] for key in request.data if key not in serializer.fields}
         result = importers.import_fields(by=request.user, **serializer.validated_data, **unknown)
-        article = self.get_queryset().get(pk=result.article.pk)
+        article = with_status_counts([self.get_queryset().get(pk=result.article.pk)])[0]
         data = serializers.ArticleDetailSerializer(
             article, context=self.get_serializer_context()
         ).data
@@ -581,16 +642,51 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def annotations(self, request: Request, pk: str) -> Response:
-        article = self.get_object()
         page = _non_negative(request, "page", 0, maximum=MAX_ID // (2 * MAX_PAGE_SIZE))
         page_size = min(_non_negative(request, "page_size", 50) or 50, MAX_PAGE_SIZE)
-        claims = article.claims.published().select_related("article", "rating").in_reading_order()
-        total = claims.count()
-        items = list(claims[page * page_size : (page + 1) * page_size])
-        data = webannotation.annotation_page(
-            request, article, items, page=page, page_size=page_size, total=total
-        )
-        return annotation_response(data, request)
+        content_type = accepted_content_type(request, annotation=True)
+
+        def build():
+            article = super(ArticleViewSet, self).get_object()
+            claims = Claim.objects.published().filter(article_id=article.pk)
+            total = claims.count()
+            items = rows.claims(
+                claims.in_reading_order()[page * page_size : (page + 1) * page_size],
+                evidence=False,
+                corrections=False,
+            )
+            data = webannotation.annotation_page(
+                Links(request),
+                {"id": article.pk, "title": article.title},
+                items,
+                page=page,
+                page_size=page_size,
+                total=total,
+            )
+            return data, content_type, None
+
+        # Editors may open articles the public cannot: a separate cache entry.
+        variant = f"annotations:{self.internal}:{content_type}"
+        return caching.serve(request, variant, build)
+
+
+def with_status_counts(articles: list[Article]) -> list[Article]:
+    """Give each article of a page its ``<status>_count`` attributes (what
+    ``ArticleSerializer.counts`` reads): one grouped query over the page's
+    articles, using the (article, status) index."""
+    by_id = {article.pk: article for article in articles}
+    for article in articles:
+        for status_value in Claim.Status.values:
+            setattr(article, f"{status_value}_count", 0)
+    counts = (
+        Claim.objects.filter(article_id__in=by_id)
+        .values("article_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for item in counts if by_id else ():
+        setattr(by_id[item["article_id"]], f"{item['status']}_count", item["n"])
+    return articles
 
 
 def _non_negative(request: Request, name: str, default: int, maximum: int = MAX_ID) -> int:
@@ -652,6 +748,14 @@ class ChangesView(ConditionalMixin, APIView):
             OpenApiParameter(
                 "limit", OpenApiTypes.INT, description="Entries per page, 1 to 1000 (100)."
             ),
+            OpenApiParameter(
+                "expand",
+                OpenApiTypes.STR,
+                enum=list(feed.EXPANDABLE),
+                description="`claim`: each entry carries `claim_data`, the claim as it is now "
+                "(the shape of the claim detail), or only its `id` and `status` once retracted. "
+                "A full sync is then one request per page.",
+            ),
             IF_NONE_MATCH,
         ],
         responses={200: serializers.ChangesPageSerializer, **read_errors(400)},
@@ -659,24 +763,17 @@ class ChangesView(ConditionalMixin, APIView):
     def get(self, request: Request) -> Response:
         after = _non_negative(request, "after", 0)
         limit = min(max(_non_negative(request, "limit", 100), 1), 1000)
-        entries = list(
-            ChangeEntry.objects.filter(
-                cursor__gt=after, claim__status__in=Claim.PUBLIC_STATUSES
-            ).order_by("cursor")[:limit]
-        )
-        next_cursor = entries[-1].cursor if entries else after
-        base = request.build_absolute_uri(reverse("api:changes"))
-        context = {"request": request}
-        return Response(
-            {
-                "results": serializers.ChangeEntrySerializer(
-                    entries, many=True, context=context
-                ).data,
-                "after": after,
-                "next_cursor": next_cursor,
-                "next": f"{base}?after={next_cursor}&limit={limit}",
-            }
-        )
+        expand = request.query_params.get("expand", "")
+        if expand not in ("", *feed.EXPANDABLE):
+            raise ValidationError({"expand": ['Only "claim" can be expanded.']})
+
+        def build():
+            data = feed.page(Links(request), after=after, limit=limit, expand=bool(expand))
+            return data, accepted_content_type(request), None
+
+        if not is_public_read(request, False):
+            return Response(build()[0])
+        return caching.serve(request, "changes", build)
 
 
 class AnyContentNegotiation(BaseContentNegotiation):
@@ -689,52 +786,6 @@ class AnyContentNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def export_queryset():
-    return claims_for_display(Claim.objects.public()).order_by("id").iterator(chunk_size=500)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-# Spreadsheets run a cell that starts with one of these as a formula; article
-# text is outside input, so the CSV export quotes such cells with a leading
-# apostrophe (OWASP's advice). The NDJSON export keeps every value exact.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-CSV_COLUMNS = [
-    "id",
-    "url",
-    "factcheck_url",
-    "status",
-    "retraction_note",
-    "article_id",
-    "article_title",
-    "article_source_url",
-    "quote",
-    "start",
-    "end",
-    "claim_text",
-    "claimant",
-    "rating",
-    "rating_label",
-    "rating_value",
-    "summary",
-    "rationale",
-    "published_at",
-    "updated_at",
-    "version",
-]
-
-
 class ExportNdjsonView(APIView):
     content_negotiation_class = AnyContentNegotiation
 
@@ -745,17 +796,8 @@ class ExportNdjsonView(APIView):
         responses={(200, "application/x-ndjson"): OpenApiTypes.STR, **errors()},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        context = {"request": request, "show_internal": False}
-
-        # One serializer for all rows: building its fields is the costly part.
-        serializer = serializers.ClaimSerializer(context=context)
-
-        def lines() -> Iterator[str]:
-            for claim in export_queryset():
-                data = serializer.to_representation(claim)
-                yield json.dumps(data, cls=JSONEncoder, ensure_ascii=False) + "\n"
-
-        response = StreamingHttpResponse(lines(), content_type="application/x-ndjson")
+        lines = exports.ndjson_lines(Links(request))
+        response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
         response["Content-Disposition"] = 'attachment; filename="claims.ndjson"'
         return response
 
@@ -766,47 +808,15 @@ class ExportCsvView(APIView):
     @extend_schema(
         summary="Export every public claim as CSV",
         description="One row per claim, streamed; the columns are "
-        + ", ".join(CSV_COLUMNS)
+        + ", ".join(exports.CSV_COLUMNS)
         + ". Retracted claims have status retracted and their note. Text cells that a "
         "spreadsheet would run as a formula (starting with = + - @) get a leading apostrophe; "
         "the NDJSON export is exact.",
         responses={(200, "text/csv"): OpenApiTypes.STR, **errors()},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        writer = csv.writer(_Echo())
-
-        def rows() -> Iterator[str]:
-            yield writer.writerow(CSV_COLUMNS)
-            for claim in export_queryset():
-                rating = claim.rating
-                yield writer.writerow(
-                    _cell(value)
-                    for value in [
-                        claim.pk,
-                        request.build_absolute_uri(reverse("api:claim-detail", args=[claim.pk])),
-                        claimreview.factcheck_url(request, claim),
-                        claim.status,
-                        claim.retraction_note,
-                        claim.article_id,
-                        claim.article.title,
-                        claim.article.source_url,
-                        claim.quote,
-                        claim.start,
-                        claim.end,
-                        claim.claim_text,
-                        claim.claimant,
-                        rating.slug if rating else "",
-                        rating.label if rating else "",
-                        "" if rating is None or rating.value is None else rating.value,
-                        claim.summary,
-                        claim.rationale,
-                        claim.published_at.isoformat() if claim.published_at else "",
-                        claim.updated_at.isoformat(),
-                        claim.version,
-                    ]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        lines = exports.csv_lines(Links(request))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'
         return response
 

@@ -12,23 +12,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
-from rest_framework.renderers import JSONRenderer
 
-from annotations.models import Article, Claim
+from annotations.api.links import Links
+from annotations.api.renderers import OrjsonRenderer
+from annotations.api.rows import Row
+from annotations.models import Claim
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNO_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
 
 
-class WebAnnotationRenderer(JSONRenderer):
+class WebAnnotationRenderer(OrjsonRenderer):
     """Chosen by ``Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"``."""
 
     media_type = ANNO_MEDIA_TYPE
     format = "jsonld"
 
 
-class JsonLdRenderer(JSONRenderer):
+class JsonLdRenderer(OrjsonRenderer):
     """Plain ``application/ld+json``: the Web Annotation protocol answers it
     with the same representation."""
 
@@ -42,11 +43,9 @@ def wants_annotation(request) -> bool:
     )
 
 
-def article_iri(request, article: Article) -> str:
+def article_iri(links: Links, article_id: int, source_url: str) -> str:
     """The target's source: the article's own URL, or our API resource when it has none."""
-    return article.source_url or request.build_absolute_uri(
-        reverse("api:article-detail", args=[article.pk])
-    )
+    return source_url or links.article(article_id)
 
 
 def _text(value: str, purpose: str, language: str) -> dict[str, str]:
@@ -59,47 +58,48 @@ def _text(value: str, purpose: str, language: str) -> dict[str, str]:
     }
 
 
-def annotation(request, claim: Claim, *, context: bool = True) -> dict[str, Any]:
-    """One claim as an Annotation; ``context=False`` for items inside a page."""
-    article = claim.article
-    language = article.language or "en"
+def _creator() -> dict[str, str]:
+    return {
+        "id": settings.FACTCHECK_PUBLISHER_URL,
+        "type": "Organization",
+        "name": settings.FACTCHECK_PUBLISHER_NAME,
+    }
+
+
+def annotation(row: Row, links: Links, *, context: bool = True) -> dict[str, Any]:
+    """One claim row (``rows``) as an Annotation; ``context=False`` for items inside a page."""
+    language = row["article__language"] or "en"
     body = []
-    if claim.summary:
-        body.append(_text(claim.summary, "assessing", language))
-    if claim.rating is not None:
-        body.append(_text(claim.rating.label, "tagging", language))
-    if claim.rationale:
-        body.append(_text(claim.rationale, "describing", language))
-    if claim.status == Claim.Status.RETRACTED:
+    if row["summary"]:
+        body.append(_text(row["summary"], "assessing", language))
+    if row["rating__label"] is not None:
+        body.append(_text(row["rating__label"], "tagging", language))
+    if row["rationale"]:
+        body.append(_text(row["rationale"], "describing", language))
+    if row["status"] == Claim.Status.RETRACTED:
         # The model has no retraction property: a commenting body says it,
         # so a consumer can never take a withdrawn verdict for a live one.
-        body.append(_text(f"Retracted: {claim.retraction_note}", "commenting", language))
-    data: dict[str, Any] = {}
-    if context:
-        data["@context"] = ANNO_CONTEXT
+        body.append(_text(f"Retracted: {row['retraction_note']}", "commenting", language))
+    data: dict[str, Any] = {"@context": ANNO_CONTEXT} if context else {}
     data.update(
         {
-            "id": request.build_absolute_uri(reverse("api:claim-detail", args=[claim.pk])),
+            "id": links.claim(row["id"]),
             "type": "Annotation",
             "motivation": "assessing",
-            "created": claim.created_at.isoformat(),
-            "modified": claim.updated_at.isoformat(),
-            "creator": {
-                "id": settings.FACTCHECK_PUBLISHER_URL,
-                "type": "Organization",
-                "name": settings.FACTCHECK_PUBLISHER_NAME,
-            },
+            "created": row["created_at"].isoformat(),
+            "modified": row["updated_at"].isoformat(),
+            "creator": _creator(),
             "body": body,
             "target": {
-                "source": article_iri(request, article),
+                "source": article_iri(links, row["article_id"], row["article__source_url"]),
                 "selector": [
                     {
                         "type": "TextQuoteSelector",
-                        "exact": claim.quote,
-                        "prefix": claim.prefix,
-                        "suffix": claim.suffix,
+                        "exact": row["quote"],
+                        "prefix": row["prefix"],
+                        "suffix": row["suffix"],
                     },
-                    {"type": "TextPositionSelector", "start": claim.start, "end": claim.end},
+                    {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
                 ],
             },
         }
@@ -108,17 +108,18 @@ def annotation(request, claim: Claim, *, context: bool = True) -> dict[str, Any]
 
 
 def annotation_page(
-    request,
-    article: Article,
-    claims: list[Claim],
+    links: Links,
+    article: dict[str, Any],
+    rows: list[Row],
     *,
     page: int,
     page_size: int,
     total: int,
 ) -> dict[str, Any]:
-    """An AnnotationPage of ``article``'s published claims, part of the
-    AnnotationCollection of all of them; ``startIndex`` is 0-based."""
-    base = request.build_absolute_uri(reverse("api:article-annotations", args=[article.pk]))
+    """An AnnotationPage of an article's published claims (``article`` has
+    ``id`` and ``title``), part of the AnnotationCollection of all of them;
+    ``startIndex`` is 0-based."""
+    base = links.article_annotations(article["id"])
 
     def page_url(number: int) -> str:
         return f"{base}?page={number}&page_size={page_size}"
@@ -131,13 +132,13 @@ def annotation_page(
         "partOf": {
             "id": base,
             "type": "AnnotationCollection",
-            "label": article.title,
+            "label": article["title"],
             "total": total,
             "first": page_url(0),
             "last": page_url(last),
         },
         "startIndex": page * page_size,
-        "items": [annotation(request, claim, context=False) for claim in claims],
+        "items": [annotation(row, links, context=False) for row in rows],
     }
     if page < last:
         data["next"] = page_url(page + 1)

@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from annotations.api import claimreview
+from annotations.api import claimreview, rows
+from annotations.api.links import Links
 from annotations.models import Claim
 
 
@@ -19,7 +20,8 @@ def factcheck_detail(request: HttpRequest, claim_pk: int) -> HttpResponse:
         .prefetch_related("evidence", "corrections"),
         pk=claim_pk,
     )
-    review = claimreview.claim_review(request, claim)
+    row = rows.claim(Claim.objects.public(), claim.pk)
+    review = claimreview.claim_review(row, Links(request))
     return render(
         request,
         "annotations/factcheck_detail.html",
