@@ -34,6 +34,15 @@ def _reference_data(request):
         module.seed(django_apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached API pages are keyed by the corpus version, which restarts with
+    every test's database: each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def editor(db):
     return factories.EditorFactory()
