@@ -311,6 +311,13 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         data = claimjson.claim(row, Links(self.request), internal=self.internal)
         return Response(data, status=status_code, headers={"ETag": claimjson.etag(row), **headers})
 
+    def filter_queryset(self, queryset):
+        # Building the FilterSet and its form is most of a page's cost when
+        # nothing is filtered; without filter parameters it would change nothing.
+        if not set(self.request.query_params) & set(ClaimFilter.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def _list_page(self) -> Response:
         queryset = rows.claim_values(self.filter_queryset(self.get_queryset()))
         page = rows.attach(self.paginate_queryset(queryset))
