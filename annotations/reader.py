@@ -10,11 +10,17 @@ selection offsets map onto the model's.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from annotations import anchoring
-from annotations.models import Claim
+from annotations.models import Article, Claim
 
 PARAGRAPH_BREAK = "\n\n"
 
@@ -45,15 +51,27 @@ def build(body: str, claims: Iterable[Claim]) -> list[Paragraph]:
     # The innermost (shortest) claim decides the colour of a nested piece.
     claims.sort(key=lambda c: (c.end - c.start, c.start, c.pk or 0))
     spans = [(c.start, c.end, rank) for rank, c in enumerate(claims)]
+    # Plain lists indexed by rank: the sweep below runs once per piece.
+    pks = [str(c.pk) for c in claims]
+    ends_at = [c.end for c in claims]
+    statuses = [c.status for c in claims]
     paragraphs = [Paragraph(separator="")]
     offset = 0
     for text, covering in anchoring.segments(body, spans):
         ranks = sorted(covering)
-        ids = " ".join(str(claims[r].pk) for r in ranks)
-        status = claims[ranks[0]].status if ranks else ""
+        ids = " ".join([pks[r] for r in ranks])
+        status = statuses[ranks[0]] if ranks else ""
         piece_end = offset + len(text)
-        ending = [r for r in ranks if claims[r].end == piece_end]
-        ends = claims[ending[0]].status if ending else ""
+        ends = ""
+        for r in ranks:
+            if ends_at[r] == piece_end:
+                ends = statuses[r]
+                break
+        if PARAGRAPH_BREAK not in text:
+            if text:
+                paragraphs[-1].pieces.append(Piece(text, offset, ids, status, len(ranks), ends))
+            offset = piece_end
+            continue
         parts = text.split(PARAGRAPH_BREAK)
         for index, part in enumerate(parts):
             if index:
@@ -66,6 +84,89 @@ def build(body: str, claims: Iterable[Claim]) -> list[Paragraph]:
                 )
             offset += len(part)
     return paragraphs
+
+
+class Mark(NamedTuple):
+    """What the reader shows of a claim: a row, not a model instance (an
+    article may carry thousands)."""
+
+    pk: int
+    start: int
+    end: int
+    status: str
+    quote: str
+    claimant: str
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.quote)
+
+
+def marks(article: Article) -> list[Mark]:
+    """The article's claims in reading order, one query."""
+    rows = article.claims.in_reading_order().values_list(*Mark._fields)
+    return [Mark(*row) for row in rows]
+
+
+# The body and the claim list are built here rather than in template loops:
+# with thousands of claims, the template engine's per-variable lookups cost
+# hundreds of milliseconds. Every text and attribute value goes through
+# ``html.escape``, exactly what the template's auto-escaping applies, and
+# only the escaped result is marked safe.
+_NEEDS_ESCAPE = re.compile(r"[&<>\"']").search
+
+
+def _escape(text: str) -> str:
+    # Most pieces of prose hold none of the five characters: skip the copies.
+    return html.escape(text) if _NEEDS_ESCAPE(text) else text
+
+
+_STATUS_LABELS = {value: html.escape(label) for value, label in Claim.Status.choices}
+
+
+def body_html(paragraphs: list[Paragraph]) -> SafeString:
+    """The inside of ``#article-body``: a ``<p>`` per paragraph, a ``<mark>``
+    per highlighted piece and a ``<span>`` per plain one, each with its
+    code-point ``data-start``."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        out.append(paragraph.separator)
+        out.append("<p>")
+        for piece in paragraph.pieces:
+            text = _escape(piece.text)
+            if piece.ids:
+                classes = f"claim status-{_escape(piece.status)}"
+                if piece.depth > 1:
+                    classes += " nested"
+                if piece.ends:
+                    classes += f" claim-end end-{_escape(piece.ends)}"
+                out.append(
+                    f'<mark class="{classes}" data-claims="{piece.ids}" '
+                    f'data-start="{piece.start}">{text}</mark>'
+                )
+            else:
+                out.append(f'<span data-start="{piece.start}">{text}</span>')
+        out.append("</p>")
+    return SafeString("".join(out))
+
+
+def claim_items_html(article_pk: int, claims: list[Mark]) -> SafeString:
+    """The ``<li>`` items of the claim list, each opening its claim in the panel."""
+    placeholder = "987654321"
+    path = html.escape(reverse("annotations:claim_detail", args=[article_pk, placeholder]))
+    head, tail = path.rsplit(placeholder, 1)
+    out: list[str] = []
+    for pk, _start, _end, status, quote, claimant in claims:
+        url = f"{head}{pk}{tail}"
+        who = f' <span class="list-claimant">— {_escape(claimant)}</span>' if claimant else ""
+        out.append(
+            f'<li><a href="{url}" data-claim-id="{pk}" hx-get="{url}" '
+            'hx-target="#claim-panel" hx-swap="outerHTML" hx-push-url="true" '
+            f'hx-sync="#claim-list:replace"><span class="status-badge status-{_escape(status)}">'
+            f"{_STATUS_LABELS.get(status) or _escape(status)}</span> "
+            f'<span class="list-quote">{_escape(excerpt(quote))}</span>{who}</a></li>'
+        )
+    return SafeString("\n".join(out))
 
 
 def excerpt(text: str, limit: int = 110) -> str:

@@ -87,3 +87,56 @@ def test_excerpts_for_the_claim_list_are_short_and_on_one_line():
     long = reader.excerpt("word " * 50, limit=20)
     assert len(long) <= 20
     assert long.endswith("…")
+
+
+# The markup the reader template's loops produced before the body and the
+# claim list were built in Python: the page must not change.
+TEMPLATE_BODY = (
+    "{% for paragraph in paragraphs %}{{ paragraph.separator }}<p>{% for piece in "
+    'paragraph.pieces %}{% if piece.ids %}<mark class="claim status-{{ piece.status }}'
+    "{% if piece.depth > 1 %} nested{% endif %}{% if piece.ends %} claim-end end-{{ piece.ends "
+    '}}{% endif %}" data-claims="{{ piece.ids }}" data-start="{{ piece.start }}">{{ piece.text '
+    '}}</mark>{% else %}<span data-start="{{ piece.start }}">{{ piece.text }}</span>{% endif %}'
+    "{% endfor %}</p>{% endfor %}"
+)
+TEMPLATE_ITEM = (
+    '<li><a href="{{ url }}" data-claim-id="{{ claim.pk }}" hx-get="{{ url }}" '
+    'hx-target="#claim-panel" hx-swap="outerHTML" hx-push-url="true" '
+    'hx-sync="#claim-list:replace"><span class="status-badge status-{{ claim.status }}">'
+    '{{ label }}</span> <span class="list-quote">{{ excerpt }}</span>{% if claim.claimant %} '
+    '<span class="list-claimant">— {{ claim.claimant }}</span>{% endif %}</a></li>'
+)
+
+
+def test_the_built_markup_is_what_the_template_made_and_escapes_everything():
+    from django.template import Context, Template
+    from django.urls import reverse
+
+    body = "A <b>\"bold\" & 'quoted'</b> claim.\n\nSecond <script>x</script> part.\n\nEnd."
+    marks = [
+        reader.Mark(1, 2, 20, "draft", body[2:20], "A <spokesman> & co"),
+        reader.Mark(2, 4, 9, "published", body[4:9], ""),
+        reader.Mark(3, 15, 45, "in_review", body[15:45], "O'Brien"),
+    ]
+    paragraphs = reader.build(body, marks)
+    expected = Template(TEMPLATE_BODY).render(Context({"paragraphs": paragraphs}))
+    built = reader.body_html(paragraphs)
+    assert built == expected
+    assert "<script" not in built and "<b>" not in built and "ript&gt;x&lt;/script&gt;" in built
+    item = Template(TEMPLATE_ITEM)
+    expected_items = "\n".join(
+        item.render(
+            Context(
+                {
+                    "claim": mark,
+                    "url": reverse("annotations:claim_detail", args=[7, mark.pk]),
+                    "label": Claim.Status(mark.status).label,
+                    "excerpt": reader.excerpt(mark.quote),
+                }
+            )
+        )
+        for mark in marks
+    )
+    items = reader.claim_items_html(7, marks)
+    assert items == expected_items
+    assert "&lt;spokesman&gt; &amp; co" in items and "<spokesman>" not in items

@@ -123,17 +123,14 @@ def panel_claim(article_pk: int, claim_pk: int) -> Claim:
 
 
 def reader_context(request: HttpRequest, article: Article) -> dict:
-    claims = list(
-        article.claims.in_reading_order().only(
-            "id", "article_id", "start", "end", "quote", "claimant", "claim_text", "status"
-        )
-    )
-    for claim in claims:
-        claim.excerpt = reader.excerpt(claim.quote)
+    claims = reader.marks(article)
+    paragraphs = reader.build(article.body, claims)
     return {
         "article": article,
         "claims": claims,
-        "paragraphs": reader.build(article.body, claims),
+        "paragraphs": paragraphs,
+        "body_html": reader.body_html(paragraphs),
+        "claim_items": reader.claim_items_html(article.pk, claims),
         "statuses": Claim.Status,
     }
 
