@@ -82,7 +82,7 @@ def server(app: str, database: Path, **env: str):
     }
     process = subprocess.Popen(
         [GUNICORN, app, "--workers", "5", "--worker-class", "sync", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"],
+         f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
         cwd=ROOT,
         env=environ,
     )  # fmt: skip
@@ -96,6 +96,12 @@ def server(app: str, database: Path, **env: str):
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"{app} did not start")
+        # Every worker loads its URL map and templates on its first requests.
+        subprocess.run(
+            ["wrk", "-t2", "-c16", "-d2s", f"{base}/api/v1/claims/?page_size=50"],
+            capture_output=True,
+            check=True,
+        )
         yield base
     finally:
         process.terminate()
