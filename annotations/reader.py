@@ -121,32 +121,61 @@ def _escape(text: str) -> str:
     return html.escape(text) if _NEEDS_ESCAPE(text) else text
 
 
-_STATUS_LABELS = {value: html.escape(label) for value, label in Claim.Status.choices}
+_BADGES = {
+    value: f'<span class="status-badge status-{html.escape(value)}">{html.escape(label)}</span>'
+    for value, label in Claim.Status.choices
+}
 
 
-def body_html(paragraphs: list[Paragraph]) -> SafeString:
-    """The inside of ``#article-body``: a ``<p>`` per paragraph, a ``<mark>``
-    per highlighted piece and a ``<span>`` per plain one, each with its
-    code-point ``data-start``."""
-    out: list[str] = []
-    for paragraph in paragraphs:
-        out.append(paragraph.separator)
-        out.append("<p>")
-        for piece in paragraph.pieces:
-            text = _escape(piece.text)
-            if piece.ids:
-                classes = f"claim status-{_escape(piece.status)}"
-                if piece.depth > 1:
-                    classes += " nested"
-                if piece.ends:
-                    classes += f" claim-end end-{_escape(piece.ends)}"
-                out.append(
-                    f'<mark class="{classes}" data-claims="{piece.ids}" '
-                    f'data-start="{piece.start}">{text}</mark>'
-                )
-            else:
-                out.append(f'<span data-start="{piece.start}">{text}</span>')
-        out.append("</p>")
+def _badge(status: str) -> str:
+    badge = _BADGES.get(status)
+    if badge is None:
+        badge = f'<span class="status-badge status-{_escape(status)}">{_escape(status)}</span>'
+    return badge
+
+
+def body_html(body: str, claims: Iterable[Claim | Mark]) -> SafeString:
+    """The inside of ``#article-body``: what ``build`` describes, as markup,
+    made in the same sweep without the intermediate pieces. A ``<p>`` per
+    paragraph, a ``<mark>`` per highlighted run and a ``<span>`` per plain
+    one, each with its code-point ``data-start``."""
+    claims = sorted(claims, key=lambda c: (c.end - c.start, c.start, c.pk or 0))
+    spans = [(c.start, c.end, rank) for rank, c in enumerate(claims)]
+    pks = [str(c.pk) for c in claims]
+    ends_at = [c.end for c in claims]
+    statuses = [_escape(c.status) for c in claims]
+    out = ["<p>"]
+    offset = 0
+    for text, covering in anchoring.segments(body, spans):
+        piece_end = offset + len(text)
+        opening = closing = ""
+        if covering:
+            ranks = sorted(covering)
+            opening = f'<mark class="claim status-{statuses[ranks[0]]}'
+            if len(ranks) > 1:
+                opening += " nested"
+            for r in ranks:
+                if ends_at[r] == piece_end:
+                    closing = f" claim-end end-{statuses[r]}"
+                    break
+            ids = " ".join([pks[r] for r in ranks])
+            tail = f'" data-claims="{ids}" data-start="'
+        parts = text.split(PARAGRAPH_BREAK) if PARAGRAPH_BREAK in text else (text,)
+        last = len(parts) - 1
+        for index, part in enumerate(parts):
+            if index:
+                out.append("</p>\n\n<p>")
+                offset += len(PARAGRAPH_BREAK)
+            if part:
+                if covering:
+                    out.append(
+                        f'{opening}{closing if index == last else ""}{tail}{offset}">'
+                        f"{_escape(part)}</mark>"
+                    )
+                else:
+                    out.append(f'<span data-start="{offset}">{_escape(part)}</span>')
+            offset += len(part)
+    out.append("</p>")
     return SafeString("".join(out))
 
 
@@ -162,8 +191,7 @@ def claim_items_html(article_pk: int, claims: list[Mark]) -> SafeString:
         out.append(
             f'<li><a href="{url}" data-claim-id="{pk}" hx-get="{url}" '
             'hx-target="#claim-panel" hx-swap="outerHTML" hx-push-url="true" '
-            f'hx-sync="#claim-list:replace"><span class="status-badge status-{_escape(status)}">'
-            f"{_STATUS_LABELS.get(status) or _escape(status)}</span> "
+            f'hx-sync="#claim-list:replace">{_badge(status)} '
             f'<span class="list-quote">{_escape(excerpt(quote))}</span>{who}</a></li>'
         )
     return SafeString("\n".join(out))

@@ -120,7 +120,7 @@ def test_the_built_markup_is_what_the_template_made_and_escapes_everything():
     ]
     paragraphs = reader.build(body, marks)
     expected = Template(TEMPLATE_BODY).render(Context({"paragraphs": paragraphs}))
-    built = reader.body_html(paragraphs)
+    built = reader.body_html(body, marks)
     assert built == expected
     assert "<script" not in built and "<b>" not in built and "ript&gt;x&lt;/script&gt;" in built
     item = Template(TEMPLATE_ITEM)
@@ -140,3 +140,20 @@ def test_the_built_markup_is_what_the_template_made_and_escapes_everything():
     items = reader.claim_items_html(7, marks)
     assert items == expected_items
     assert "&lt;spokesman&gt; &amp; co" in items and "<spokesman>" not in items
+
+
+def test_the_built_body_matches_the_template_for_random_overlapping_claims():
+    from django.template import Context, Template
+
+    rng = random.Random(16)
+    words = ["fell", "by", "3%", "<b>", "&", "café", "😀", "\n\n", "said", '"so"']
+    template = Template(TEMPLATE_BODY)
+    for _ in range(20):
+        body = " ".join(rng.choice(words) for _ in range(80)).strip()
+        marks = []
+        for pk in range(1, rng.randint(1, 30)):
+            start = rng.randrange(len(body) - 1)
+            end = rng.randint(start + 1, min(len(body), start + 60))
+            marks.append(reader.Mark(pk, start, end, rng.choice(Claim.Status.values), "", ""))
+        expected = template.render(Context({"paragraphs": reader.build(body, marks)}))
+        assert reader.body_html(body, marks) == expected

@@ -124,12 +124,10 @@ def panel_claim(article_pk: int, claim_pk: int) -> Claim:
 
 def reader_context(request: HttpRequest, article: Article) -> dict:
     claims = reader.marks(article)
-    paragraphs = reader.build(article.body, claims)
     return {
         "article": article,
         "claims": claims,
-        "paragraphs": paragraphs,
-        "body_html": reader.body_html(paragraphs),
+        "body_html": reader.body_html(article.body, claims),
         "claim_items": reader.claim_items_html(article.pk, claims),
         "statuses": Claim.Status,
     }
