@@ -184,11 +184,9 @@ def accepted_content_type(request: Request, *, annotation: bool = False) -> str:
     if annotation and webannotation.wants_annotation(request):
         return f"{webannotation.ANNO_MEDIA_TYPE}; charset=utf-8"
     renderer = request.accepted_renderer
-    return (
-        f"{renderer.media_type}; charset={renderer.charset}"
-        if renderer.charset
-        else (renderer.media_type)
-    )
+    if renderer.charset:
+        return f"{renderer.media_type}; charset={renderer.charset}"
+    return renderer.media_type
 
 
 def expected_version(

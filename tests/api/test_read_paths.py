@@ -101,7 +101,7 @@ def test_a_consumer_syncs_ten_thousand_claims_over_http_in_seconds(live_server):
     assert set(live) == set(Claim.objects.published().values_list("pk", flat=True))
     assert len(live) == last == 10_000
     assert requests == 11
-    # The target for a full sync on a 2-core machine.
+    # The promised bound for a full sync on a 2-core machine.
     assert elapsed < 10, f"a full sync took {elapsed:.1f} s"
 
 
