@@ -29,6 +29,8 @@ _use_replica: ContextVar[bool] = ContextVar("use_replica", default=False)
 
 PIN_COOKIE = "fc_primary_until"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The app label of the model Django's database cache backend routes by.
+CACHE_APP_LABEL = "django_cache"
 
 
 def replica_aliases() -> list[str]:
@@ -39,6 +41,11 @@ class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints) -> str:
         replicas = replica_aliases()
         if not replicas or not _use_replica.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            return DEFAULT_DB_ALIAS
+        if model._meta.app_label == CACHE_APP_LABEL:
+            # The database cache (throttle counters, login lockouts, the
+            # read-your-writes pin) is read-modify-write: a lagging copy
+            # would undercount and miss pins.
             return DEFAULT_DB_ALIAS
         return random.choice(replicas)
 

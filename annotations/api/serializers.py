@@ -485,7 +485,8 @@ class ChangeEntrySerializer(serializers.ModelSerializer):
     claim_data = serializers.JSONField(
         required=False,
         help_text="With expand=claim: the claim as it is now (the shape of the claim "
-        "detail), or only its id and status once retracted.",
+        "detail), or only its id and status once it is no longer published (retracted, "
+        "withdrawn).",
     )
 
     class Meta:
