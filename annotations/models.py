@@ -341,7 +341,17 @@ class Claim(models.Model):
         ordering = ["article", "start", "-end", "id"]
         indexes = [
             models.Index(fields=["article", "start", "end"], name="claim_reading_idx"),
-            models.Index(fields=["status", "-published_at"], name="claim_status_published_idx"),
+            # The public list's order, with its tie-breaker, so a page is read
+            # straight off the index.
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="claim_status_published_idx"
+            ),
+            # Per-article counts, "has public claims" and the reading order of
+            # one article's published claims.
+            models.Index(fields=["article", "status", "start"], name="claim_article_status_idx"),
+            models.Index(
+                fields=["rating", "status", "-published_at", "-id"], name="claim_rating_status_idx"
+            ),
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated_idx"),
             models.Index(fields=["created_by", "status"], name="claim_owner_status_idx"),
             models.Index(fields=["submitted_by", "status"], name="claim_submitter_status_idx"),

@@ -127,6 +127,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Connection pooling on PostgreSQL (psycopg's pool, one per process): set
+# DATABASE_POOL_MAX_SIZE; persistent connections are then off, as the pool
+# keeps the connections.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
+    "DATABASE_POOL_MAX_SIZE"
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.environ["DATABASE_POOL_MAX_SIZE"]),
+        "timeout": 10,
+    }
+
+# Read replicas (PostgreSQL streaming replicas): reads of safe requests go to
+# them, everything else to the primary; see factcheck/routers.py.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica_{_index}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # Tests read the primary's test database through the replica alias.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["factcheck.routers.PrimaryReplicaRouter"] if DATABASE_REPLICA_URLS else []
+if DATABASE_REPLICA_URLS:
+    MIDDLEWARE.insert(1, "factcheck.routers.ReadYourWritesMiddleware")
+FACTCHECK_PRIMARY_PIN_SECONDS = int(os.environ.get("FACTCHECK_PRIMARY_PIN_SECONDS", "5"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Throttle counters and login lockouts must be shared by every worker
@@ -305,6 +337,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "annotations.api.renderers.OrjsonRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [

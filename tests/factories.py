@@ -102,3 +102,97 @@ def published_claim(article: Article, quote: str, *, editor, reviewer, **fields)
     claim.refresh_from_db()
     claim = workflow.submit(claim, by=editor, version=claim.version)
     return workflow.approve(claim, by=reviewer, version=claim.version)
+
+
+CORPUS_SENTENCES = (
+    "The minister said unemployment fell by {n} percent last year.",
+    "Exports to the region doubled in {n} months, the ministry claimed.",
+    "The mayor promised {n} new schools before the election.",
+    "Crime in the capital rose by {n} percent, the opposition said.",
+    "The company reported {n} million euros in profit.",
+)
+
+
+def published_corpus(articles: int, per_article: int, *, batch: int = 2000) -> int:
+    """A corpus of published claims loaded in bulk (``articles`` x
+    ``per_article``), each with one evidence source and its feed entry, as
+    the workflow would leave them; for lists, the feed and benchmarks at
+    sizes the workflow would take minutes to build. Returns the last cursor."""
+    from django.db import transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from annotations import anchoring
+    from annotations.models import ChangeEntry, FeedCursor, content_hash
+
+    ratings = list(Rating.objects.order_by("order", "id"))
+    author = EditorFactory()
+    now = timezone.now()
+    cursor = ChangeEntry.objects.aggregate(last=Max("cursor"))["last"] or 0
+    first_article = (Article.objects.aggregate(last=Max("id"))["last"] or 0) + 1
+    with transaction.atomic():
+        for offset in range(0, articles, max(1, batch // per_article)):
+            numbers = range(
+                first_article + offset, first_article + min(articles, offset + batch // per_article)
+            )
+            made = Article.objects.bulk_create(
+                Article(
+                    title=f"Corpus article {n}",
+                    body=(
+                        body := "\n\n".join(
+                            CORPUS_SENTENCES[i % len(CORPUS_SENTENCES)].format(n=n * 100 + i)
+                            for i in range(per_article)
+                        )
+                    ),
+                    content_hash=content_hash(f"Corpus article {n}", body),
+                    source_name="The Daily Example",
+                    source_url=f"https://news.example.com/corpus/{n}",
+                    created_by=author,
+                )
+                for n in numbers
+            )
+            claims = []
+            for article in made:
+                start = 0
+                for paragraph in article.body.split("\n\n"):
+                    end = start + len(paragraph)
+                    anchored = anchoring.span(article.body, start, end, paragraph)
+                    index = len(claims)
+                    claims.append(
+                        Claim(
+                            article=article,
+                            start=start,
+                            end=end,
+                            quote=paragraph,
+                            prefix=anchored.prefix,
+                            suffix=anchored.suffix,
+                            claim_text=paragraph,
+                            claimant="The minister",
+                            status=Claim.Status.PUBLISHED,
+                            rating=ratings[index % len(ratings)],
+                            summary="The official figures say otherwise.",
+                            rationale="The statistics office published the figures.",
+                            created_by=author,
+                            published_at=now
+                            - timezone.timedelta(seconds=cursor + index + 1, microseconds=0),
+                        )
+                    )
+                    start = end + 2
+            Claim.objects.bulk_create(claims)
+            Evidence.objects.bulk_create(
+                Evidence(
+                    claim=claim,
+                    url=f"https://stats.example.org/release/{claim.pk}",
+                    title="Labour market statistics",
+                    publisher="Statistics Office",
+                    note="internal",
+                )
+                for claim in claims
+            )
+            ChangeEntry.objects.bulk_create(
+                ChangeEntry(cursor=cursor + i + 1, claim=claim, action="published")
+                for i, claim in enumerate(claims)
+            )
+            cursor += len(claims)
+        FeedCursor.objects.update_or_create(pk=1, defaults={"value": cursor})
+    return cursor

@@ -481,9 +481,17 @@ class ChangeEntrySerializer(serializers.ModelSerializer):
         source="claim", view_name="api:claim-detail", read_only=True
     )
 
+    # Not read_only: the schema would then list it as always present.
+    claim_data = serializers.JSONField(
+        required=False,
+        help_text="With expand=claim: the claim as it is now (the shape of the claim "
+        "detail), or only its id and status once it is no longer published (retracted, "
+        "withdrawn).",
+    )
+
     class Meta:
         model = ChangeEntry
-        fields = ["cursor", "claim", "claim_url", "action", "at"]
+        fields = ["cursor", "claim", "claim_url", "action", "at", "claim_data"]
 
 
 class ChangesPageSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -42,10 +42,10 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from annotations import importers, matching, permissions, search, workflow
-from annotations.api import claimreview, sentences, serializers, webannotation
+from annotations.api import claimreview, feed, sentences, serializers, webannotation
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.filters import MAX_ID, MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
-from annotations.models import Article, ChangeEntry, Claim, ClaimRelation, Evidence, Rating
+from annotations.models import Article, Claim, ClaimRelation, Evidence, Rating
 
 ERRORS = {
     code: OpenApiResponse(serializers.ErrorSerializer, description=text)
@@ -605,17 +605,21 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Article.objects.none()
-        queryset = Article.objects.with_status_counts()
+        queryset = Article.objects.all()
         if not self.internal:
+            # An index probe per article of the page, not an aggregate over
+            # every claim: the cost follows the page, not the corpus.
             queryset = queryset.filter(
-                Q(**{f"{Claim.Status.PUBLISHED}_count__gt": 0})
-                | Q(**{f"{Claim.Status.RETRACTED}_count__gt": 0})
+                Exists(Claim.objects.public().filter(article_id=OuterRef("pk")))
             )
         return queryset
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = with_status_counts(self.paginate_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self) -> Article:
+        return with_status_counts([super().get_object()])[0]
 
     def retrieve(self, request: Request, pk: str) -> Response:
         article = self.get_object()
@@ -627,7 +631,7 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
         serializer = serializers.ArticleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = importers.import_fields(by=request.user, **serializer.validated_data)
-        article = self.get_queryset().get(pk=result.article.pk)
+        article = with_status_counts([self.get_queryset().get(pk=result.article.pk)])[0]
         data = serializers.ArticleDetailSerializer(
             article, context=self.get_serializer_context()
         ).data
@@ -682,6 +686,25 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def sentences(self, request: Request, pk: str) -> Response:
         return Response(sentences.article_sentences(self.get_object().body))
+
+
+def with_status_counts(articles: list[Article]) -> list[Article]:
+    """Give each article of a page its ``<status>_count`` attributes (what
+    ``ArticleSerializer.counts`` reads): one grouped query over the page's
+    articles, using the (article, status) index."""
+    by_id = {article.pk: article for article in articles}
+    for article in articles:
+        for status_value in Claim.Status.values:
+            setattr(article, f"{status_value}_count", 0)
+    counts = (
+        Claim.objects.filter(article_id__in=by_id)
+        .values("article_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for item in counts if by_id else ():
+        setattr(by_id[item["article_id"]], f"{item['status']}_count", item["n"])
+    return articles
 
 
 def _non_negative(request: Request, name: str, default: int, maximum: int = MAX_ID) -> int:
@@ -748,6 +771,14 @@ class ChangesView(ConditionalMixin, APIView):
             OpenApiParameter(
                 "limit", bounded_int(MAX_ID), description="Entries per page, 1 to 1000 (100)."
             ),
+            OpenApiParameter(
+                "expand",
+                OpenApiTypes.STR,
+                enum=list(feed.EXPANDABLE),
+                description="`claim`: each entry carries `claim_data`, the claim as it is now "
+                "(the shape of the claim detail), or only its `id` and `status` once it is no "
+                "longer published. A full sync is then one request per page.",
+            ),
             IF_NONE_MATCH,
         ],
         responses={200: serializers.ChangesPageSerializer, **read_errors(400)},
@@ -755,23 +786,17 @@ class ChangesView(ConditionalMixin, APIView):
     def get(self, request: Request) -> Response:
         after = _non_negative(request, "after", 0)
         limit = min(max(_non_negative(request, "limit", 100), 1), 1000)
-        entries = list(
-            # Entries are only ever appended for published claims, so all may
-            # show; a claim back in review ends with its `withdrawn` entry.
-            ChangeEntry.objects.filter(cursor__gt=after).order_by("cursor")[:limit]
-        )
-        next_cursor = entries[-1].cursor if entries else after
-        base = request.build_absolute_uri(reverse("api:changes"))
-        context = {"request": request}
+        expand = request.query_params.get("expand", "")
+        if expand not in ("", *feed.EXPANDABLE):
+            raise ValidationError({"expand": ['Only "claim" can be expanded.']})
         return Response(
-            {
-                "results": serializers.ChangeEntrySerializer(
-                    entries, many=True, context=context
-                ).data,
-                "after": after,
-                "next_cursor": next_cursor,
-                "next": f"{base}?after={next_cursor}&limit={limit}",
-            }
+            feed.page(
+                request,
+                after=after,
+                limit=limit,
+                expand=bool(expand),
+                for_display=claims_for_display,
+            )
         )
 
 
