@@ -213,6 +213,11 @@ class ClaimStatus(models.TextChoices):
         return self == ClaimStatus.DRAFT
 
 
+class Priority(models.TextChoices):
+    NORMAL = "normal", "Normal"
+    URGENT = "urgent", "Urgent"
+
+
 class ClaimQuerySet(models.QuerySet):
     def published(self) -> ClaimQuerySet:
         """The one definition of what the public may see as a live fact-check."""
@@ -330,6 +335,27 @@ class Claim(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Desk coordination: who researches the claim, whom its review is asked
+    # of (empty: any reviewer), by when, and how urgently. Changed only by
+    # ``workflow.assign`` (and ``submit`` for the reviewer), each change an event.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims_assigned",
+        help_text="Who researches the claim.",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews_requested",
+        help_text="The reviewer asked to review it; empty: any reviewer.",
+    )
+    due = models.DateTimeField(null=True, blank=True, help_text="When the check is due.")
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -355,6 +381,9 @@ class Claim(models.Model):
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated_idx"),
             models.Index(fields=["created_by", "status"], name="claim_owner_status_idx"),
             models.Index(fields=["submitted_by", "status"], name="claim_submitter_status_idx"),
+            models.Index(fields=["assignee", "status"], name="claim_assignee_status_idx"),
+            models.Index(fields=["reviewer", "status"], name="claim_reviewer_status_idx"),
+            models.Index(fields=["status", "due"], name="claim_status_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_not_empty"),
@@ -371,6 +400,9 @@ class Claim(models.Model):
                 name="claim_one_pending_correction",
             ),
             models.CheckConstraint(condition=Q(part__in=Part.values), name="claim_part_valid"),
+            models.CheckConstraint(
+                condition=Q(priority__in=Priority.values), name="claim_priority_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -624,6 +656,7 @@ class ClaimEvent(AppendOnlyModel):
         REANCHORED = "reanchored", "Re-anchored"
         ORPHANED = "orphaned", "Orphaned"
         REATTACHED = "reattached", "Re-attached"
+        ASSIGNED = "assigned", "Assignment changed"
 
     # What shapes a verdict, for the four-eyes rule (Claim.verdict_author_ids).
     VERDICT_FIELDS = frozenset({"rating", "summary", "rationale"})
@@ -853,3 +886,73 @@ class SavedSearch(models.Model):
     def get_absolute_url(self) -> str:
         url = reverse("annotations:search")
         return f"{url}?{self.query}" if self.query else url
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned to you"
+    REVIEW_REQUESTED = "review_requested", "Review requested from you"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested on your claim"
+    PUBLISHED = "published", "Your claim was published"
+    RETRACTED = "retracted", "Your claim was retracted"
+    MENTIONED = "mentioned", "You were mentioned"
+
+
+class Notification(models.Model):
+    """Something a person should know about a claim: an inbox entry, and an
+    email when they want one (``NotificationPreference``). Written by
+    ``annotations.notifications`` only, from the claim's events."""
+
+    Kind = NotificationKind
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # A draft deleted as marked by mistake takes its notifications with it.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="notifications")
+    event = models.ForeignKey(
+        ClaimEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.recipient})"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of notification; without a row, both
+    the inbox entry and the email are on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    inbox = models.BooleanField(default=True)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind}"

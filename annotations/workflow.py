@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -26,6 +27,7 @@ from annotations.models import (
     Correction,
     Evidence,
     FeedCursor,
+    Priority,
     Rating,
 )
 from annotations.reanchor import Method as AnchorMethod
@@ -33,6 +35,9 @@ from annotations.reanchor import changes_meaning
 
 Status = Claim.Status
 Action = ClaimEvent.Action
+
+# "Leave as it is", where None means "nobody".
+UNCHANGED: Any = object()
 
 
 class WorkflowError(Exception):
@@ -116,6 +121,10 @@ FIELD_LABELS = {
     "retraction_note": "Retraction note",
     "correction": "Correction",
     "evidence": "Evidence",
+    "assignee": "Assignee",
+    "reviewer": "Reviewer",
+    "due": "Due",
+    "priority": "Priority",
 }
 
 
@@ -357,6 +366,8 @@ def _feed(claim: Claim, action: str) -> ChangeEntry:
 def _display(field: str, value: Any) -> Any:
     if isinstance(value, Rating):
         return value.slug
+    if isinstance(value, AbstractBaseUser):
+        return value.get_username()
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
@@ -697,9 +708,23 @@ def _move(
 
 
 @transaction.atomic
-def submit(claim: Claim, *, by, version: int | None = None, comment: str = "") -> Claim:
-    """Send a draft to review: it needs a verdict, a summary and evidence."""
+def submit(
+    claim: Claim,
+    *,
+    by,
+    version: int | None = None,
+    comment: str = "",
+    reviewer: Any = UNCHANGED,
+) -> Claim:
+    """Send a draft to review: it needs a verdict, a summary and evidence.
+    ``reviewer`` asks a given reviewer for the review (None: any reviewer);
+    left out, the reviewer picked earlier, if any, stays."""
     claim = _begin(claim, "submit", by=by, version=version, comment=comment)
+    changes: dict[str, list[Any]] = {}
+    if reviewer is not UNCHANGED and reviewer != claim.reviewer:
+        changes["reviewer"] = [_display("reviewer", claim.reviewer), _display("reviewer", reviewer)]
+        claim.reviewer = reviewer
+    _check_reviewer(claim.reviewer, submitter=by)
     missing = []
     if claim.rating_id is None:
         missing.append("a verdict")
@@ -717,8 +742,92 @@ def submit(claim: Claim, *, by, version: int | None = None, comment: str = "") -
     claim.submitted_by = by
     claim.changes_requested_at = None
     return _move(
-        claim, "submit", by=by, comment=comment, extra=["submitted_by", "changes_requested_at"]
+        claim,
+        "submit",
+        by=by,
+        comment=comment,
+        extra=["submitted_by", "changes_requested_at", *changes],
+        changes=changes,
     )
+
+
+# --- assignment ----------------------------------------------------------
+
+# The desk's coordination fields; only ``assign`` (and ``submit``, for the
+# reviewer) changes them, each change one ``assigned`` event.
+ASSIGNMENT_FIELDS = ("assignee", "reviewer", "due", "priority")
+ASSIGNABLE_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
+
+
+def _check_reviewer(reviewer, *, submitter) -> None:
+    if reviewer is None:
+        return
+    if not permissions.is_reviewer(reviewer):
+        raise Invalid(
+            f"{reviewer.get_username()} is not a reviewer.",
+            {"reviewer": ["Pick a reviewer, or any reviewer."]},
+        )
+    if submitter is not None and reviewer.pk == submitter.pk:
+        raise Invalid(
+            "The person who submits a claim cannot review it: pick another reviewer, "
+            "or any reviewer.",
+            {"reviewer": ["Pick someone other than the submitter."]},
+        )
+
+
+def _check_assignment(claim: Claim, field: str, value: Any) -> None:
+    if field == "assignee" and value is not None and not permissions.is_editor(value):
+        raise Invalid(
+            f"{value.get_username()} is not an editor and cannot be assigned claims.",
+            {"assignee": ["Pick an editor or a reviewer."]},
+        )
+    if field == "reviewer":
+        submitter = claim.submitted_by if claim.status == Status.IN_REVIEW else None
+        _check_reviewer(value, submitter=submitter)
+    if field == "priority" and value not in Priority.values:
+        raise Invalid(
+            f"Unknown priority {value!r}; expected one of: {', '.join(Priority.values)}.",
+            {"priority": ["Pick normal or urgent."]},
+        )
+    if field == "due" and value is not None:
+        if not isinstance(value, datetime.datetime):
+            raise Invalid(
+                "The due date needs a date and a time.", {"due": ["Enter a date and time."]}
+            )
+        if timezone.is_naive(value):
+            raise Invalid("The due date needs a time zone.", {"due": ["Enter a date and time."]})
+
+
+@transaction.atomic
+def assign(claim: Claim, *, by, version: int | None, **fields: Any) -> Claim:
+    """Change who researches ``claim`` (``assignee``, an editor or None), whose
+    review it asks for (``reviewer``, a reviewer or None for any reviewer),
+    when it is ``due`` (an aware datetime or None) and its ``priority``
+    (``Priority``). Drafts and claims in review only; one ``assigned`` event
+    with before and after, and a new version, as for any other edit."""
+    unknown = set(fields) - set(ASSIGNMENT_FIELDS)
+    if unknown:
+        raise Invalid(f"These fields cannot be assigned: {', '.join(sorted(unknown))}.")
+    _require_editor(by)
+    claim = _locked(claim)
+    _check_version(claim, version)
+    if claim.status not in ASSIGNABLE_STATUSES:
+        raise NotApplicable(
+            f"This claim is {claim.get_status_display().lower()}: only drafts and claims "
+            "in review can be assigned."
+        )
+    changes: dict[str, list[Any]] = {}
+    for field, value in fields.items():
+        _check_assignment(claim, field, value)
+        before = getattr(claim, field)
+        if before != value:
+            changes[field] = [_display(field, before), _display(field, value)]
+            setattr(claim, field, value)
+    if not changes:
+        return claim
+    _bump(claim, list(changes))
+    _record(claim, by=by, action=Action.ASSIGNED, changes=changes)
+    return claim
 
 
 @transaction.atomic
