@@ -678,7 +678,11 @@ class ClaimEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["claim", "created_at"], name="event_claim_idx")]
+        indexes = [
+            models.Index(fields=["claim", "created_at"], name="event_claim_idx"),
+            # The desk statistics count events of some kinds in a period.
+            models.Index(fields=["action", "created_at"], name="event_action_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d %H:%M}"

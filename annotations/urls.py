@@ -12,6 +12,7 @@ from annotations.views import (
     public,
     search,
     sources,
+    statistics,
 )
 
 app_name = "annotations"
@@ -72,6 +73,9 @@ urlpatterns = [
     path("claims/<int:claim_pk>/history/", claims.claim_history, name="claim_history"),
     # The desk's queues.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # Desk statistics, as a page and as one CSV file.
+    path("stats/", statistics.stats_page, name="stats"),
+    path("stats.csv", statistics.stats_csv, name="stats_csv"),
     # Sources: URL imports on the queue, archives, uploads, protected sources, link checks.
     path("articles/import/<slug:task_id>/", sources.import_status, name="import_status"),
     path("claims/<int:claim_pk>/sources/upload/", sources.source_upload, name="source_upload"),

@@ -543,3 +543,83 @@ class SimilarQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20)
     status = serializers.ChoiceField(choices=["public", "any"], required=False)
     exclude = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
+# --- desk statistics (annotations.stats) ---------------------------------
+
+
+class StatsPeriodSerializer(serializers.Serializer):
+    since = serializers.DateField(help_text="First day counted.")
+    until = serializers.DateField(help_text="Last day counted (inclusive).")
+    weeks = serializers.IntegerField(help_text="How many ISO weeks the period touches.")
+    time_zone = serializers.CharField(help_text="The time zone days and weeks are counted in.")
+
+
+class StatsCountsSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="Claims marked.")
+    submitted = serializers.IntegerField(
+        help_text="Submissions for review; a resubmission counts again."
+    )
+    published = serializers.IntegerField(help_text="Approvals (publications).")
+    dismissed = serializers.IntegerField(help_text="Dismissals.")
+    corrected = serializers.IntegerField(help_text="Corrections published.")
+    retracted = serializers.IntegerField(help_text="Retractions.")
+
+
+class StatsWeekSerializer(StatsCountsSerializer):
+    week = serializers.DateField(help_text="The Monday that starts the ISO week.")
+
+    def get_fields(self):
+        # The week first, then the counts, as in the CSV.
+        fields = super().get_fields()
+        return {"week": fields.pop("week"), **fields}
+
+
+class StatsDurationSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many durations were measured.")
+    median_seconds = serializers.IntegerField(allow_null=True)
+    median_hours = serializers.FloatField(allow_null=True)
+    p90_seconds = serializers.IntegerField(allow_null=True, help_text="90th percentile.")
+    p90_hours = serializers.FloatField(allow_null=True)
+
+
+class StatsDurationsSerializer(serializers.Serializer):
+    mark_to_publish = StatsDurationSerializer(
+        help_text="From marking a claim to its first approval, for claims first approved "
+        "in the period."
+    )
+    submit_to_review = StatsDurationSerializer(
+        help_text="From each submission to the decision on it (approved, changes requested "
+        "or dismissed), for decisions in the period."
+    )
+
+
+class StatsVerdictSerializer(serializers.Serializer):
+    rating = serializers.CharField(allow_null=True, help_text="The rating's slug; null: none.")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class StatsPersonSerializer(serializers.Serializer):
+    username = serializers.CharField(allow_null=True, help_text="Null for a removed account.")
+    marked = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    approved = serializers.IntegerField(help_text="Claims this person published as reviewer.")
+    reviewed = serializers.IntegerField(
+        help_text="Decisions on submissions: approved, changes requested or dismissed."
+    )
+    median_review_seconds = serializers.IntegerField(allow_null=True)
+    median_review_hours = serializers.FloatField(allow_null=True)
+
+
+class StatsSerializer(serializers.Serializer):
+    period = StatsPeriodSerializer()
+    weeks = StatsWeekSerializer(many=True, help_text="Every week of the period, empty ones too.")
+    totals = StatsCountsSerializer()
+    durations = StatsDurationsSerializer()
+    verdicts = StatsVerdictSerializer(
+        many=True,
+        help_text="Claims published in the period and public now, by current verdict, in the "
+        "order of the rating scale, then those without one.",
+    )
+    people = StatsPersonSerializer(many=True)

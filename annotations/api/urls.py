@@ -15,6 +15,7 @@ urlpatterns = [
     path("claims/export.csv", views.ExportCsvView.as_view(), name="claim-export-csv"),
     path("ratings/", views.RatingList.as_view(), name="rating-list"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
     path("auth/token/", tokens.TokenView.as_view(), name="token"),
     *router.urls,
 ]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -41,7 +42,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
-from annotations import importers, matching, permissions, search, workflow
+from annotations import importers, matching, permissions, search, stats, workflow
 from annotations.api import claimreview, feed, sentences, serializers, webannotation
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.filters import MAX_ID, MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
@@ -933,3 +934,60 @@ class ExportCsvView(APIView):
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'
         return response
+
+
+# --- desk statistics -----------------------------------------------------
+
+
+class IsEditor(BasePermission):
+    """Editors and reviewers only, for every method."""
+
+    message = "Only editors and reviewers can do this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return permissions.is_editor(request.user)
+
+
+STATS_DESCRIPTION = """The desk statistics of the workspace's statistics page, for editors
+and reviewers: claims marked, submitted, published, dismissed, corrected and
+retracted per ISO week (Monday to Sunday in `period.time_zone`, weeks given by
+their Monday, empty weeks included); median and 90th percentile time from mark
+to publish and from submit to review, in seconds and hours (percentiles
+interpolate linearly between the nearest ranks, as numpy's default does);
+the verdicts of the claims published in the period; and what each person did.
+A correction's working copy counts only as a correction. The period is the
+last 12 weeks unless `weeks`, or `since` and `until`, say otherwise; a period
+of more than 260 weeks, `since` after `until`, or `weeks` given with dates is
+refused with 400."""
+
+
+class StatsView(ConditionalMixin, APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(
+        summary="Desk statistics",
+        description=STATS_DESCRIPTION,
+        parameters=[
+            OpenApiParameter(
+                "weeks",
+                {"type": "integer", "minimum": 1, "maximum": stats.MAX_WEEKS},
+                description="The current ISO week and the ones before it (12).",
+            ),
+            OpenApiParameter(
+                "since", OpenApiTypes.DATE, description="First day counted (YYYY-MM-DD)."
+            ),
+            OpenApiParameter(
+                "until",
+                OpenApiTypes.DATE,
+                description="Last day counted (YYYY-MM-DD); today when left out.",
+            ),
+            IF_NONE_MATCH,
+        ],
+        responses={200: serializers.StatsSerializer, **read_errors(400, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            period = stats.period_from(request.query_params)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        return Response(serializers.StatsSerializer(stats.desk_statistics(period)).data)
