@@ -44,6 +44,7 @@ OPERATIONS = {
     ("get", "/api/v1/articles/{id}/sentences/"),
     ("get", "/api/v1/ratings/"),
     ("get", "/api/v1/changes/"),
+    ("get", "/api/v1/stats/"),
     ("post", "/api/v1/auth/token/"),
     ("delete", "/api/v1/auth/token/"),
 }
@@ -111,6 +112,14 @@ include-path = "/api/v1/claims/"
 checks.positive_data_acceptance.expected-statuses = [
     "2xx", "3xx", "400", "401", "403", "404", "409", "429",
 ]
+
+# A period is refused when it is longer than 260 weeks, ends before it
+# starts, or gives weeks and dates together; valid dates in the schema can
+# ask for any of these (tests/test_stats.py).
+[[operations]]
+include-method = "GET"
+include-path = "/api/v1/stats/"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "429"]
 """
 
 
