@@ -362,7 +362,7 @@ def desk_statistics(period: Period) -> dict[str, Any]:
         "period": {
             "since": period.since,
             "until": period.until,
-            "weeks": len(weeks),
+            "week_count": len(weeks),
             "time_zone": settings.TIME_ZONE,
         },
         "weeks": weeks,

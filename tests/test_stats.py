@@ -169,7 +169,7 @@ def test_every_week_is_counted_including_empty_weeks(history):
     assert result["period"] == {
         "since": SINCE,
         "until": UNTIL,
-        "weeks": 5,
+        "week_count": 5,
         "time_zone": "UTC",
     }
 
@@ -456,7 +456,7 @@ def test_api_returns_the_statistics_as_json(history, editor):
     assert data["period"] == {
         "since": "2025-09-01",
         "until": "2025-10-05",
-        "weeks": 5,
+        "week_count": 5,
         "time_zone": "UTC",
     }
     assert [w["week"] for w in data["weeks"]] == [w.isoformat() for w in WEEKS]

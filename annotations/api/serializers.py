@@ -551,7 +551,7 @@ class SimilarQuerySerializer(serializers.Serializer):
 class StatsPeriodSerializer(serializers.Serializer):
     since = serializers.DateField(help_text="First day counted.")
     until = serializers.DateField(help_text="Last day counted (inclusive).")
-    weeks = serializers.IntegerField(help_text="How many ISO weeks the period touches.")
+    week_count = serializers.IntegerField(help_text="How many ISO weeks the period touches.")
     time_zone = serializers.CharField(help_text="The time zone days and weeks are counted in.")
 
 
