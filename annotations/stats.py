@@ -49,6 +49,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from annotations import csvsafe
 from annotations.models import Claim, ClaimEvent, Rating
 
 Action = ClaimEvent.Action
@@ -378,20 +379,6 @@ def desk_statistics(period: Period) -> dict[str, Any]:
 
 # --- CSV -----------------------------------------------------------------
 
-# Spreadsheets run a cell that starts with one of these as a formula;
-# usernames and verdict labels are typed by people, so such cells get a
-# leading apostrophe, as in the claims CSV export.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 PEOPLE_COLUMNS = (
     "username",
     "marked",
@@ -422,15 +409,17 @@ def as_csv(stats: dict[str, Any]) -> str:
     writer.writerow(["Durations"])
     writer.writerow(["measure", *DURATION_COLUMNS])
     for measure, values in stats["durations"].items():
-        writer.writerow([measure, *(_cell(values[c]) for c in DURATION_COLUMNS)])
+        writer.writerow([measure, *(csvsafe.cell(values[c]) for c in DURATION_COLUMNS)])
     writer.writerow([])
     writer.writerow(["Verdicts"])
     writer.writerow(["rating", "label", "count"])
     for verdict in stats["verdicts"]:
-        writer.writerow([_cell(verdict["rating"]), _cell(verdict["label"]), verdict["count"]])
+        writer.writerow(
+            [csvsafe.cell(verdict["rating"]), csvsafe.cell(verdict["label"]), verdict["count"]]
+        )
     writer.writerow([])
     writer.writerow(["People"])
     writer.writerow(PEOPLE_COLUMNS)
     for person in stats["people"]:
-        writer.writerow([_cell(person[c]) for c in PEOPLE_COLUMNS])
+        writer.writerow([csvsafe.cell(person[c]) for c in PEOPLE_COLUMNS])
     return out.getvalue()

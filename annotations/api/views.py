@@ -42,7 +42,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
-from annotations import importers, matching, permissions, search, stats, workflow
+from annotations import csvsafe, importers, matching, permissions, search, stats, workflow
 from annotations.api import claimreview, feed, sentences, serializers, webannotation
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.filters import MAX_ID, MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
@@ -820,18 +820,6 @@ class _Echo:
         return value
 
 
-# Spreadsheets run a cell that starts with one of these as a formula; article
-# text is outside input, so the CSV export quotes such cells with a leading
-# apostrophe (OWASP's advice). The NDJSON export keeps every value exact.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 CSV_COLUMNS = [
     "id",
     "url",
@@ -905,7 +893,7 @@ class ExportCsvView(APIView):
             for claim in export_queryset():
                 rating = claim.rating
                 yield writer.writerow(
-                    _cell(value)
+                    csvsafe.cell(value)
                     for value in [
                         claim.pk,
                         request.build_absolute_uri(reverse("api:claim-detail", args=[claim.pk])),
