@@ -9,6 +9,7 @@ from annotations.views import (
     assist,
     claims,
     dashboard,
+    inbox,
     public,
     search,
     sources,
@@ -72,6 +73,13 @@ urlpatterns = [
     path("claims/<int:claim_pk>/history/", claims.claim_history, name="claim_history"),
     # The desk's queues.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # Notifications: the inbox, settings, and the people @mentions complete to.
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.notification_read_all, name="notification_read_all"),
+    path("inbox/<int:pk>/", inbox.notification_open, name="notification_open"),
+    path("inbox/<int:pk>/read/", inbox.notification_read, name="notification_read"),
+    path("inbox/settings/", inbox.notification_settings, name="notification_settings"),
+    path("people/", inbox.people, name="people"),
     # Sources: URL imports on the queue, archives, uploads, protected sources, link checks.
     path("articles/import/<slug:task_id>/", sources.import_status, name="import_status"),
     path("claims/<int:claim_pk>/sources/upload/", sources.source_upload, name="source_upload"),

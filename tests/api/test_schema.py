@@ -44,6 +44,8 @@ OPERATIONS = {
     ("get", "/api/v1/articles/{id}/sentences/"),
     ("get", "/api/v1/ratings/"),
     ("get", "/api/v1/changes/"),
+    ("get", "/api/v1/notifications/"),
+    ("post", "/api/v1/notifications/read/"),
     ("post", "/api/v1/auth/token/"),
     ("delete", "/api/v1/auth/token/"),
 }
