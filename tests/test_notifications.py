@@ -256,10 +256,13 @@ def test_the_email_is_queued_only_when_the_step_commits(
 def test_a_rolled_back_step_notifies_and_sends_nothing(
     draft, editor, reviewer, django_capture_on_commit_callbacks, run_tasks, mailoutbox
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            workflow.comment(draft, by=editor, text=f"@{reviewer.username} please look")
-            raise RuntimeError("the request failed after the comment")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        workflow.comment(draft, by=editor, text=f"@{reviewer.username} please look")
+        raise RuntimeError("the request failed after the comment")
 
     assert callbacks == []
     assert not Notification.objects.exists()
