@@ -312,6 +312,7 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
             "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
         }
         if _email_backend.endswith("smtp.EmailBackend")

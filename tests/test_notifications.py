@@ -347,6 +347,7 @@ def test_email_is_printed_in_development_and_sent_by_smtp_from_the_environment(m
         "username": "desk",
         "password": "secret",
         "use_tls": True,
+        "use_ssl": False,
         "timeout": 0,
     }
 

@@ -217,8 +217,8 @@ def test_the_panel_history_costs_no_query_when_nobody_is_mentioned(
 # --- people to mention ---------------------------------------------------------
 
 
-def test_people_lists_active_editors_and_reviewers_starting_with_the_query(
-    reviewer_client, reviewer, outsider
+def test_people_lists_other_active_editors_and_reviewers_starting_with_the_query(
+    reviewer_client, reviewer, other_reviewer, outsider
 ):
     factories.EditorFactory(username="revolver", first_name="Rev", last_name="Olver")
     factories.EditorFactory(username="revoked", is_active=False)
@@ -230,7 +230,7 @@ def test_people_lists_active_editors_and_reviewers_starting_with_the_query(
     assert response.json() == {
         "results": [
             {"username": "alice", "name": "Revna"},
-            {"username": reviewer.username, "name": ""},
+            {"username": other_reviewer.username, "name": ""},
             {"username": "revolver", "name": "Rev Olver"},
         ]
     }

@@ -82,11 +82,12 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 @workspace_view("GET")
 def people(request: HttpRequest) -> JsonResponse:
     """Who ``@`` can mention, for the comment boxes' autocomplete: active
-    editors and reviewers whose username or name starts with ``q``, at most
-    eight, as ``{"results": [{"username", "name"}]}``."""
+    editors and reviewers other than the caller whose username or name starts
+    with ``q``, at most eight, as ``{"results": [{"username", "name"}]}``."""
     query = request.GET.get("q", "").strip().lstrip("@")[:150]
     field = get_user_model().USERNAME_FIELD
-    people = permissions.workspace_people()
+    # Mentioning oneself notifies nobody.
+    people = permissions.workspace_people().exclude(pk=request.user.pk)
     if query:
         people = people.filter(
             Q(**{f"{field}__istartswith": query})
