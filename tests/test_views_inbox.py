@@ -246,3 +246,23 @@ def test_people_answers_at_most_eight(reviewer_client):
 def test_people_is_for_editors_only(client, outsider):
     client.force_login(outsider)
     assert client.get(reverse("annotations:people"), {"q": "e"}).status_code == 403
+
+
+def test_the_inbox_pages_and_marking_read_stays_on_the_page(
+    reviewer_client, draft, editor, reviewer
+):
+    Notification.objects.bulk_create(
+        Notification(recipient=reviewer, kind="mentioned", claim=draft, message=f"note {n}")
+        for n in range(53)
+    )
+    oldest = Notification.objects.order_by("created_at", "id").first()
+
+    second = reviewer_client.get(INBOX, {"page": 2})
+    assert len(second.context["notifications"]) == 3
+    assert f"{INBOX}?page=1" in second.text and "Page 2 of 2" in second.text
+
+    response = reviewer_client.post(
+        reverse("annotations:notification_read", args=[oldest.pk]), {"page": "2"}, **HTMX
+    )
+    assert "Page 2 of 2" in response.text
+    assert "52 unread" in response.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,17 +20,19 @@ PAGE_LENGTH = 50
 PEOPLE_LIMIT = 8
 
 
-def _inbox(request: HttpRequest, *, status: int = 200) -> HttpResponse:
-    entries = notifications.inbox(request.user)
+def _inbox(request: HttpRequest) -> HttpResponse:
+    # A mark-read form says which page it was on, so the list stays there.
+    number = request.GET.get("page") or request.POST.get("page")
+    page = Paginator(notifications.inbox(request.user), PAGE_LENGTH).get_page(number)
     context = {
-        "notifications": list(entries[:PAGE_LENGTH]),
-        "total": entries.count(),
+        "page": page,
+        "notifications": list(page.object_list),
         "unread": notifications.unread_count(request.user),
     }
     template = "annotations/inbox.html"
     if wants_partial(request):
         template += "#inbox"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 @workspace_view("GET")
