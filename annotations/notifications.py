@@ -69,19 +69,20 @@ def mention_parts(text: str, known: Iterable[str]) -> list[dict[str, Any]]:
     return parts
 
 
+def _named(usernames: Iterable[str]) -> QuerySet:
+    """The people who can be mentioned (active editors and reviewers) among
+    ``usernames``, matched exactly."""
+    field = get_user_model().USERNAME_FIELD
+    return permissions.workspace_people().filter(**{f"{field}__in": list(usernames)})
+
+
 def mentionable(usernames: Iterable[str]) -> set[str]:
     """Which of ``usernames`` belong to people who can be mentioned (active
     editors and reviewers); one query, none for no names."""
     usernames = set(usernames)
     if not usernames:
         return set()
-    User = get_user_model()
-    field = User.USERNAME_FIELD
-    return set(
-        permissions.workspace_people()
-        .filter(**{f"{field}__in": usernames})
-        .values_list(field, flat=True)
-    )
+    return set(_named(usernames).values_list(get_user_model().USERNAME_FIELD, flat=True))
 
 
 # --- from an event to notifications ----------------------------------------
@@ -169,13 +170,7 @@ def on_event(event: ClaimEvent) -> list[Notification]:
             candidates.setdefault(user_id, []).append(kind)
     names = mentioned_usernames(event.comment)
     if names:
-        User = get_user_model()
-        field = User.USERNAME_FIELD
-        for user_id in (
-            permissions.workspace_people()
-            .filter(**{f"{field}__in": names})
-            .values_list("pk", flat=True)
-        ):
+        for user_id in _named(names).values_list("pk", flat=True):
             candidates.setdefault(user_id, []).append(Kind.MENTIONED)
     candidates.pop(event.actor_id, None)
     if not candidates:

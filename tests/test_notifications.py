@@ -4,9 +4,12 @@ email sent by the task queue only after the step has committed."""
 from __future__ import annotations
 
 import runpy
+import smtplib
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from annotations import notifications, tasks, workflow
 from annotations.models import Notification, NotificationPreference
@@ -303,6 +306,33 @@ def test_an_email_is_never_sent_twice(
     assert run_tasks() == 2
     assert len(mailoutbox) == 1
     assert tasks.email_notification.call(notification.pk) == "nothing to do"
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that is down."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_an_email_that_cannot_be_sent_is_retried_later(
+    settings, draft, editor, reviewer, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.comment(draft, by=editor, text=f"@{reviewer.username} look")
+    notification = Notification.objects.get()
+
+    outcome = tasks.email_notification.call(notification.pk)
+
+    assert outcome == "retrying: Connection unexpectedly closed"
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+    retry = DBTaskResult.objects.filter(task_path="annotations.tasks.email_notification").latest(
+        "enqueued_at"
+    )
+    assert retry.args_kwargs["kwargs"] == {"attempt": 2}
+    assert retry.run_after is not None
 
 
 def test_no_email_address_means_no_email_and_no_retry(
