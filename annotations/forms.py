@@ -1,9 +1,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import transaction
+from django.urls import reverse_lazy
 
 from annotations.importers import IMPORTABLE_SUFFIXES
-from annotations.models import Claim, Evidence, Part, Rating, http_url
+from annotations.models import (
+    Claim,
+    Evidence,
+    Notification,
+    NotificationPreference,
+    Part,
+    Rating,
+    http_url,
+)
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -191,16 +201,57 @@ class EvidenceForm(VersionedForm):
     )
 
 
+# Comment boxes complete ``@`` to a person (static/js/mentions.js).
+MENTIONS = {"data-mentions": reverse_lazy("annotations:people")}
+
+
 class TransitionForm(VersionedForm):
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, **MENTIONS}))
 
 
 class CommentForm(VersionedForm):
     comment = forms.CharField(
-        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 2, **MENTIONS})
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A comment never overwrites anything: it is taken whatever the version.
         self.fields["version"].required = False
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Two checkboxes per kind, named ``<kind>-inbox`` and ``<kind>-email``."""
+
+    def __init__(self, *args, choices: dict[str, NotificationPreference], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds = []
+        for kind, label in Notification.Kind.choices:
+            choice = choices.get(kind)
+            for channel, channel_label in (("inbox", "In the inbox"), ("email", "By email")):
+                self.fields[f"{kind}-{channel}"] = forms.BooleanField(
+                    label=f"{label}: {channel_label.lower()}",
+                    required=False,
+                    initial=getattr(choice, channel) if choice else True,
+                )
+            self.kinds.append(
+                {
+                    "kind": kind,
+                    "label": label,
+                    "inbox": self[f"{kind}-inbox"],
+                    "email": self[f"{kind}-email"],
+                }
+            )
+
+    def save(self, user) -> None:
+        """Store a choice for every kind, in one transaction."""
+        with transaction.atomic():
+            for kind in Notification.Kind.values:
+                NotificationPreference.objects.update_or_create(
+                    user=user,
+                    kind=kind,
+                    defaults={
+                        "inbox": self.cleaned_data[f"{kind}-inbox"],
+                        "email": self.cleaned_data[f"{kind}-email"],
+                    },
+                )

@@ -921,6 +921,9 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     message = models.CharField(max_length=500)
+    # False when the person wants this kind by email only: the row is kept
+    # for the email (sent once, ``emailed_at``) and never shown in the inbox.
+    in_inbox = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

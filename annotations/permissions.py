@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 if TYPE_CHECKING:
     from annotations.models import Claim
 
@@ -54,6 +57,16 @@ def is_reviewer(user) -> bool:
 
 def has_role(user, role: str) -> bool:
     return is_reviewer(user) if role == REVIEWER else is_editor(user)
+
+
+def workspace_people():
+    """The active users who work in the workspace (editors, reviewers and
+    superusers), as a queryset: the people who can be assigned, mentioned
+    and notified."""
+    people = get_user_model().objects.filter(is_active=True)
+    return people.filter(
+        Q(is_superuser=True) | Q(pk__in=people.filter(groups__name__in=ROLES).values("pk"))
+    )
 
 
 def can_view_claim(user, claim: Claim) -> bool:

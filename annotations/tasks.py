@@ -14,23 +14,27 @@ from __future__ import annotations
 import contextlib
 import datetime
 import signal
+import smtplib
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.tasks import TaskResultStatus, task, task_backends
 from django.tasks.exceptions import TaskResultDoesNotExist
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django_tasks.exceptions import TaskResultDoesNotExist as RQTaskResultDoesNotExist
 from django_tasks_db.models import DBTaskResult
 
 from annotations import archive, importers
-from annotations.models import Evidence
+from annotations.models import Evidence, Notification
 
 PERIODIC_EVERY = datetime.timedelta(minutes=5)
 LINK_CHECKS_PER_RUN = 200
@@ -145,6 +149,63 @@ def check_sources() -> dict[str, int]:
         counts[archive.check_link(evidence)] += 1
     schedule_periodic(after=PERIODIC_EVERY)
     return counts
+
+
+@task()
+def email_notification(notification_id: int, attempt: int = 1) -> str:
+    """Email one notification to its recipient, once: ``emailed_at`` is set
+    in the same transaction that holds the row locked, and a notification
+    already emailed (or not wanted by email) is left alone."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient", "claim", "claim__article")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return "nothing to do"
+        recipient = notification.recipient
+        if not recipient.is_active or not recipient.email:
+            # Nobody to write to; never tried again.
+            notification.emailed_at = timezone.now()
+            notification.save(update_fields=["emailed_at"])
+            return "no address"
+        try:
+            with time_limit(settings.FACTCHECK_TASK_TIME_LIMIT):
+                mail.EmailMessage(
+                    subject=notification_subject(notification),
+                    body=notification_body(notification),
+                    to=[recipient.email],
+                ).send()
+        except (OSError, smtplib.SMTPException, TimeLimitExceeded) as error:
+            if _retry_later(email_notification, attempt, notification_id):
+                return f"retrying: {error}"
+            return f"failed: {error}"
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return "sent"
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the site as people reach it (``SITE_URL``)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def notification_subject(notification: Notification) -> str:
+    claim = Truncator(str(notification.claim)).chars(60)
+    return f"[Factcheck] {notification.get_kind_display()}: {claim}"
+
+
+def notification_body(notification: Notification) -> str:
+    return (
+        f"Hello {notification.recipient.get_username()},\n\n"
+        f"{notification.message}\n\n"
+        f"Open the claim: {absolute_url(notification.claim.get_absolute_url())}\n\n"
+        "--\n"
+        "Choose which notifications you get by email: "
+        f"{absolute_url(reverse('annotations:notification_settings'))}\n"
+    )
 
 
 # --- housekeeping ------------------------------------------------------------

@@ -9,6 +9,7 @@ from annotations.views import (
     assist,
     claims,
     dashboard,
+    inbox,
     public,
     search,
     sources,
@@ -76,6 +77,13 @@ urlpatterns = [
     # Desk statistics, as a page and as one CSV file.
     path("stats/", statistics.stats_page, name="stats"),
     path("stats.csv", statistics.stats_csv, name="stats_csv"),
+    # Notifications: the inbox, settings, and the people @mentions complete to.
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.notification_read_all, name="notification_read_all"),
+    path("inbox/<int:pk>/", inbox.notification_open, name="notification_open"),
+    path("inbox/<int:pk>/read/", inbox.notification_read, name="notification_read"),
+    path("inbox/settings/", inbox.notification_settings, name="notification_settings"),
+    path("people/", inbox.people, name="people"),
     # Sources: URL imports on the queue, archives, uploads, protected sources, link checks.
     path("articles/import/<slug:task_id>/", sources.import_status, name="import_status"),
     path("claims/<int:claim_pk>/sources/upload/", sources.source_upload, name="source_upload"),

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from annotations import anchoring, attribution, permissions
+from annotations import anchoring, attribution, notifications, permissions
 from annotations.models import (
     Article,
     ChangeEntry,
@@ -334,7 +334,7 @@ def _record(
     comment: str = "",
     from_status: str = "",
 ) -> ClaimEvent:
-    return ClaimEvent.objects.create(
+    event = ClaimEvent.objects.create(
         claim=claim,
         actor=by,
         action=action,
@@ -344,6 +344,8 @@ def _record(
         to_status=claim.status if from_status else "",
         version=claim.version,
     )
+    notifications.on_event(event)
+    return event
 
 
 def _bump(claim: Claim, update_fields: list[str]) -> None:

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "annotations.context_processors.inbox",
             ],
         },
     },
@@ -295,6 +296,32 @@ FACTCHECK_PUBLISHER_URL = os.environ.get(
 # Public fact-check pages name who checked and who reviewed; an organisation
 # that protects its staff switches this off.
 FACTCHECK_PUBLIC_NAMES = env_bool("FACTCHECK_PUBLIC_NAMES", True)
+
+# Email: the console in development; SMTP set by environment variables
+# otherwise (Django's MAILERS; EMAIL_BACKEND overrides the backend).
+_email_backend = os.environ.get(
+    "EMAIL_BACKEND",
+    f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+        }
+        if _email_backend.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+# Links in emails: the site's address as people reach it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Background tasks (Django's tasks framework). The default queue lives in the
 # database (django-tasks-db) so one `manage.py worker` next to the web server

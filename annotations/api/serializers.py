@@ -26,6 +26,7 @@ from annotations.models import (
     ClaimRelation,
     Correction,
     Evidence,
+    Notification,
     Part,
     Rating,
 )
@@ -623,3 +624,60 @@ class StatsSerializer(serializers.Serializer):
         "order of the rating scale, then those without one.",
     )
     people = StatsPersonSerializer(many=True)
+
+
+# --- notifications ---------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    claim = serializers.IntegerField(source="claim_id", read_only=True)
+    claim_url = serializers.SerializerMethodField(
+        help_text="The claim in the workspace (for editors)."
+    )
+    actor = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Who did it."
+    )
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "message",
+            "claim",
+            "claim_url",
+            "actor",
+            "created_at",
+            "read",
+            "read_at",
+        ]
+
+    def get_claim_url(self, notification: Notification) -> str:
+        return absolute(self.context.get("request"), notification.claim.get_absolute_url())
+
+    def get_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationReadSerializer(StrictSerializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=1000,
+        help_text="Notifications to mark read; ids that are not yours are ignored.",
+    )
+    all = serializers.BooleanField(
+        required=False, help_text="`true`: mark every notification of yours read."
+    )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if ("ids" in data) == bool(data.get("all")):
+            raise serializers.ValidationError(
+                {"ids": ['Send either "ids" (a list of notification ids) or "all": true.']}
+            )
+        return data
+
+
+class NotificationReadResultSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many unread notifications were marked read.")

@@ -16,6 +16,8 @@ urlpatterns = [
     path("ratings/", views.RatingList.as_view(), name="rating-list"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("notifications/", views.NotificationList.as_view(), name="notification-list"),
+    path("notifications/read/", views.NotificationReadView.as_view(), name="notification-read"),
     path("auth/token/", tokens.TokenView.as_view(), name="token"),
     *router.urls,
 ]

@@ -42,11 +42,20 @@ from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
-from annotations import csvsafe, importers, matching, permissions, search, stats, workflow
+from annotations import (
+    csvsafe,
+    importers,
+    matching,
+    notifications,
+    permissions,
+    search,
+    stats,
+    workflow,
+)
 from annotations.api import claimreview, feed, sentences, serializers, webannotation
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.filters import MAX_ID, MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
-from annotations.models import Article, Claim, ClaimRelation, Evidence, Rating
+from annotations.models import Article, Claim, ClaimRelation, Evidence, Notification, Rating
 
 ERRORS = {
     code: OpenApiResponse(serializers.ErrorSerializer, description=text)
@@ -799,6 +808,69 @@ class ChangesView(ConditionalMixin, APIView):
                 for_display=claims_for_display,
             )
         )
+
+
+# --- notifications ---------------------------------------------------------
+
+
+class IsEditor(BasePermission):
+    """Editors and reviewers only, for reading too."""
+
+    message = "Only editors and reviewers have notifications."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return permissions.is_editor(request.user)
+
+
+class NotificationPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Your notifications",
+        description="The caller's notifications (editors and reviewers): unread first, then "
+        "newest. `kind` is one of "
+        f"{', '.join(f'`{kind}`' for kind in Notification.Kind.values)}; `claim_url` opens "
+        "the claim in the workspace. Kinds the caller receives by email only are not listed. "
+        f"Page-numbered: `page`, `page_size` up to {MAX_PAGE_SIZE}.",
+        responses={200: serializers.NotificationSerializer(many=True), **errors(403, 404)},
+    )
+)
+class NotificationList(ListAPIView):
+    serializer_class = serializers.NotificationSerializer
+    permission_classes = [IsEditor]
+    pagination_class = NotificationPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        return notifications.inbox(self.request.user)
+
+
+class NotificationReadView(APIView):
+    permission_classes = [IsEditor]
+
+    @extend_schema(
+        summary="Mark notifications read",
+        description='`{"ids": [..]}` marks those of the caller\'s notifications read; ids of '
+        "notifications that are not the caller's (or do not exist) are ignored and left "
+        'untouched. `{"all": true}` marks every notification of the caller read. Answers '
+        "how many unread notifications were marked (already read ones are not counted).",
+        request=serializers.NotificationReadSerializer,
+        responses={200: serializers.NotificationReadResultSerializer, **errors(400, 403)},
+        examples=[
+            OpenApiExample("Some", value={"ids": [12, 15]}, request_only=True),
+            OpenApiExample("All", value={"all": True}, request_only=True),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        body = serializers.NotificationReadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = body.validated_data.get("ids")
+        marked = notifications.mark_read(request.user, None if ids is None else ids)
+        return Response({"marked": marked})
 
 
 class AnyContentNegotiation(BaseContentNegotiation):

@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_htmx.http import trigger_client_event
 
-from annotations import permissions, reader, revisions, workflow
+from annotations import notifications, permissions, reader, revisions, workflow
 from annotations.forms import (
     ClaimForm,
     CommentForm,
@@ -98,11 +98,17 @@ def history_rows(events, ratings, claim: Claim | None = None) -> list[dict[str, 
     """Events as the timeline shows them: who, when, what, before → after,
     and whether the step was on a correction's working copy."""
     labels = {rating.slug: rating.label for rating in ratings}
+    events = list(events)
+    # One query for the people the comments mention, none when nobody is.
+    known = notifications.mentionable(
+        name for event in events for name in notifications.mentioned_usernames(event.comment)
+    )
     return [
         {
             "event": event,
             "changes": workflow.describe_changes(event.changes, labels),
             "on_copy": claim is not None and event.claim_id != claim.pk,
+            "comment": notifications.mention_parts(event.comment, known),
         }
         for event in events
     ]

@@ -45,6 +45,8 @@ OPERATIONS = {
     ("get", "/api/v1/ratings/"),
     ("get", "/api/v1/changes/"),
     ("get", "/api/v1/stats/"),
+    ("get", "/api/v1/notifications/"),
+    ("post", "/api/v1/notifications/read/"),
     ("post", "/api/v1/auth/token/"),
     ("delete", "/api/v1/auth/token/"),
 }
