@@ -511,3 +511,11 @@ def test_demo_users_include_a_team_admin(db):
     admin = User.objects.get(username="admin")
     assert permissions.is_desk_admin(admin) and permissions.is_editor(admin)
     assert not permissions.is_desk_admin(User.objects.get(username="editor"))
+
+
+@pytest.mark.parametrize("model", ["teamevent", "invitation"])
+def test_superusers_read_the_team_records_in_the_django_admin(admin_client, desk_admin, model):
+    invitation, _ = team.invite(by=desk_admin, email="pending@example.org", roles=["editor"])
+    changelist = admin_client.get(reverse(f"admin:annotations_{model}_changelist"))
+    assert changelist.status_code == 200 and "pending@example.org" in changelist.text
+    assert invitation.token_hash not in changelist.text
