@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from annotations.api.errors import error_body
+from annotations.views import team
 
 
 class SwaggerView(SpectacularSwaggerSplitView):
@@ -24,7 +25,7 @@ urlpatterns = [
     # Password reset by email, for everyone: Django's views, our templates.
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(),
+        team.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

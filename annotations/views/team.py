@@ -1,5 +1,6 @@
 """Team management for admins: invite people by email, set their roles,
-deactivate and reactivate them; and the page where an invitee accepts.
+deactivate and reactivate them; the page where an invitee accepts; and the
+capped password reset everyone can ask for.
 
 Every write is a plain POST form (CSRF) answered by a redirect back to the
 team page; a refusal re-renders the page with its reason and writes nothing.
@@ -7,16 +8,19 @@ team page; a refusal re-renders the page with its reason and writes nothing.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -25,10 +29,15 @@ from django.views.decorators.http import require_http_methods
 from annotations import permissions, team
 from annotations.models import Invitation, TeamEvent
 from annotations.team_forms import AcceptInvitationForm, InviteForm, RolesForm
+from factcheck.clientip import client_ip
 
 View = Callable[..., HttpResponse]
 TEMPLATE = "annotations/team.html"
 RECENT_EVENTS = 30
+# Password reset emails per hour, per client address and per address asked
+# for: enough for a person who mistyped, too few to flood someone's inbox.
+RESET_LIMIT = 5
+RESET_WINDOW = 3600
 
 
 def team_view(*methods: str) -> Callable[[View], View]:
@@ -143,6 +152,11 @@ def member_roles(request: HttpRequest, pk: int) -> HttpResponse:
         return _page(request, error=refusal.message, status=409)
     if changed:
         messages.success(request, f"Roles of {member.get_username()} saved.")
+    if member.pk == request.user.pk and not permissions.can_manage_team(
+        get_user_model().objects.get(pk=member.pk)
+    ):
+        # They gave up the admin role: the team page is no longer theirs.
+        return redirect("annotations:article_list")
     return redirect("annotations:team")
 
 
@@ -204,3 +218,29 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     roles = [team.ROLE_LABELS[role] for role in invitation.roles]
     context = {"form": form, "invitation": invitation, "roles": roles}
     return render(request, "registration/invitation_accept.html", context, status=status)
+
+
+def _count(key: str) -> int:
+    cache.add(key, 0, RESET_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RESET_WINDOW)
+        return 1
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with a cap on the emails it sends (see
+    RESET_LIMIT). Over the cap the answer is the same "check your email"
+    page, so it reveals nothing, but no email goes out."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        keys = [
+            f"password-reset:ip:{client_ip(self.request)}",
+            f"password-reset:email:{hashlib.sha256(email.encode()).hexdigest()}",
+        ]
+        counts = [_count(key) for key in keys]
+        if max(counts) > RESET_LIMIT:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
