@@ -119,6 +119,11 @@ def invite(*, by, email: str, roles: Iterable[str], username: str = "") -> tuple
     email = User.objects.normalize_email(email).strip()
     username = username.strip()
     existing = User.objects.filter(email__iexact=email).first()
+    if existing and not existing.is_active:
+        raise Refused(
+            f"{email} belongs to {existing.get_username()}, who is deactivated: "
+            "reactivate them instead."
+        )
     if existing:
         raise Refused(f"{email} already has an account ({existing.get_username()}).")
     if username and User.objects.filter(username__iexact=username).exists():
@@ -265,7 +270,7 @@ def set_roles(target, *, by, roles: Iterable[str]) -> bool:
 
 
 @transaction.atomic
-def set_active(target, *, by, active: bool):
+def set_active(target, *, by, active: bool) -> AbstractBaseUser:
     """Deactivate ``target`` (they can no longer log in, their sessions end
     and their API token is deleted) or reactivate them. Their claims, events
     and assignments stay as they are."""

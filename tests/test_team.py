@@ -282,6 +282,14 @@ def test_inviting_an_address_with_an_account_or_invitation_is_refused(client, de
     assert len(mail.outbox) == 0
 
 
+def test_inviting_a_deactivated_persons_address_points_to_reactivation(client, desk_admin):
+    factories.EditorFactory(username="gone", email="gone@example.org", is_active=False)
+    response = invite(admin_client(client, desk_admin), email="gone@example.org")
+    assert response.status_code == 422
+    assert "reactivate them instead" in response.text
+    assert not Invitation.objects.exists()
+
+
 def test_an_invitation_needs_a_role(client, desk_admin):
     response = invite(admin_client(client, desk_admin), roles=())
     assert response.status_code == 422
