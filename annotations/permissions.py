@@ -58,6 +58,8 @@ def is_reviewer(user) -> bool:
 
 
 def has_role(user, role: str) -> bool:
+    if role == ADMIN:
+        return is_desk_admin(user)
     return is_reviewer(user) if role == REVIEWER else is_editor(user)
 
 

@@ -82,6 +82,7 @@ def test_admins_and_superusers_manage_the_team(request, who, admin):
     user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
     assert permissions.is_desk_admin(user) is admin
     assert permissions.can_manage_team(user) is admin
+    assert permissions.has_role(user, permissions.ADMIN) is admin
 
 
 def test_the_admin_role_gives_no_right_over_claims(db):
