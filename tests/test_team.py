@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from rest_framework.test import APIClient
 from annotations import permissions, team
 from annotations.models import Invitation, TeamEvent
 from tests import factories
+from tests.conftest import in_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -396,6 +398,35 @@ def test_an_unknown_role_is_refused(client, desk_admin, editor):
     )
     assert response.status_code == 422
     assert team.roles_of(User.objects.get(pk=editor.pk)) == ["editor"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(isolated):
+    def scenario():
+        first, second = factories.DeskAdminFactory(), factories.DeskAdminFactory()
+        # As in a request, each actor's roles were read before the change
+        # began: only the lock and the last-admin rule can stop the second.
+        assert permissions.is_desk_admin(first) and permissions.is_desk_admin(second)
+        start = threading.Barrier(2)
+        outcomes: list[list] = [[], []]
+        threads = [
+            in_thread(
+                lambda by=by, target=target: team.set_roles(target, by=by, roles=["editor"]),
+                outcome,
+                start=start,
+            )
+            for by, target, outcome in [(first, second, outcomes[0]), (second, first, outcomes[1])]
+        ]
+        for thread in threads:
+            thread.join(30)
+        results = [outcome[0] for outcome in outcomes]
+        refusals = [r for r in results if isinstance(r, team.Refused)]
+        assert len(refusals) == 1 and "last admin" in refusals[0].message, results
+        admins = [u for u in User.objects.all() if permissions.is_desk_admin(u)]
+        assert len(admins) == 1
+        assert TeamEvent.objects.filter(action="roles_changed").count() == 1
+
+    isolated(scenario)
 
 
 # Deactivation.
