@@ -22,7 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Password reset by email, for everyone: Django's views, our templates.
+    # Password reset by email, for everyone: Django's views (sending capped), our templates.
     path(
         "accounts/password-reset/",
         team.PasswordResetView.as_view(),
