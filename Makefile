@@ -54,6 +54,7 @@ run: seed demo-users
 	@echo ""
 	@echo "  Factcheck is serving at http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as editor / $(DEMO_PASSWORD) or reviewer / $(DEMO_PASSWORD)"
+	@echo "  (admin / $(DEMO_PASSWORD) also manages the team at /team/)"
 	@echo "  A background worker archives sources and imports URLs (manage.py tasks lists them)"
 	@echo ""
 	@# One background worker next to the web server; it stops with it.

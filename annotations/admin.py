@@ -13,9 +13,11 @@ from annotations.models import (
     ClaimEvent,
     Correction,
     Evidence,
+    Invitation,
     Part,
     PublicPage,
     Rating,
+    TeamEvent,
 )
 
 
@@ -183,3 +185,21 @@ class PublicPageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(TeamEvent)
+class TeamEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "actor", "user", "invitation"]
+    list_filter = ["action", "created_at"]
+    list_select_related = ["actor", "user", "invitation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Invitations are made, resent and revoked on the team page, which
+    records each step; here they are only shown."""
+
+    list_display = ["email", "username", "roles", "invited_by", "created_at", "state"]
+    search_fields = ["email", "username"]
+    list_select_related = ["invited_by"]
+    exclude = ["token_hash"]

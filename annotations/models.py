@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from annotations import anchoring
@@ -963,3 +964,112 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.kind}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> InvitationQuerySet:
+        """Neither accepted nor revoked (an open one may have expired)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An admin's invitation to join the desk with some roles, sent by email
+    as a one-time link. Only a hash of the link's token is stored, so the
+    table cannot be read for working links; the account is made when the
+    invitee accepts (``annotations.team.accept``)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    email = models.EmailField()
+    username = models.CharField(
+        max_length=150, blank=True, help_text="Fixed for the invitee when given."
+    )
+    roles = models.JSONField(default=list)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open invitation per address: a second one is a resend.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_open_email_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.email}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        # The token is 256 random bits: a plain hash cannot be reversed.
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+
+class TeamEvent(AppendOnlyModel):
+    """The team's audit trail: who invited whom, changed whose roles, or
+    deactivated whom, and when."""
+
+    class Action(models.TextChoices):
+        INVITED = "invited", "Invited"
+        INVITATION_RESENT = "invitation_resent", "Invitation resent"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        JOINED = "joined", "Joined"
+        ROLES_CHANGED = "roles_changed", "Roles changed"
+        DEACTIVATED = "deactivated", "Deactivated"
+        REACTIVATED = "reactivated", "Reactivated"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="team_events",
+    )
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    action = models.CharField(max_length=24, choices=Action.choices)
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [before, after]}")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,7 +2,9 @@
 
 Roles are Django groups. A reviewer can do all an editor can, plus approve,
 request changes and retract; superusers can do everything but still obey the
-four-eyes rule, which is about people, not roles.
+four-eyes rule, which is about people, not roles. The admin role is about
+people only: it manages the team (invitations, roles, deactivation) and gives
+no right over claims.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ if TYPE_CHECKING:
 
 EDITOR = "editor"
 REVIEWER = "reviewer"
+ADMIN = "admin"
 ROLES = (EDITOR, REVIEWER)
+# The roles the team page sets, in the order it shows them.
+TEAM_ROLES = (EDITOR, REVIEWER, ADMIN)
 
 # What counts as changing a claim's content, for the four-eyes rule, in the
 # order a refusal names them. Opening a correction, commenting and moving the
@@ -56,6 +61,8 @@ def is_reviewer(user) -> bool:
 
 
 def has_role(user, role: str) -> bool:
+    if role == ADMIN:
+        return is_desk_admin(user)
     return is_reviewer(user) if role == REVIEWER else is_editor(user)
 
 
@@ -67,6 +74,38 @@ def workspace_people():
     return people.filter(
         Q(is_superuser=True) | Q(pk__in=people.filter(groups__name__in=ROLES).values("pk"))
     )
+
+
+def is_desk_admin(user) -> bool:
+    """Admins (the "admin" role, and superusers) manage the team."""
+    if getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser:
+        return True
+    return ADMIN in _groups(user)
+
+
+def can_manage_team(user) -> bool:
+    return is_desk_admin(user)
+
+
+def team_change_denial(actor, target) -> str | None:
+    """Why ``actor`` may not change ``target``'s roles or active flag, or None.
+
+    Superusers are managed in the Django admin: a desk admin cannot demote
+    or lock out the people who administer the installation. Whether the change
+    would leave the desk without an admin is ``annotations.team``'s question.
+    """
+    if not can_manage_team(actor):
+        return "Only an admin can manage the team."
+    if target.is_superuser and not actor.is_superuser:
+        return f"{target.get_username()} is a superuser: only a superuser can change them."
+    return None
+
+
+def deactivation_denial(actor, target) -> str | None:
+    """Why ``actor`` may not deactivate ``target``, or None."""
+    if target.pk == actor.pk:
+        return "You cannot deactivate yourself: ask another admin."
+    return team_change_denial(actor, target)
 
 
 def can_view_claim(user, claim: Claim) -> bool:

@@ -14,6 +14,7 @@ from annotations.views import (
     search,
     sources,
     statistics,
+    team,
 )
 
 app_name = "annotations"
@@ -133,6 +134,15 @@ urlpatterns = [
         search.claim_start_from,
         name="claim_start_from",
     ),
+    # The team: invitations, roles, deactivation (admins); accepting an invitation.
+    path("team/", team.team_page, name="team"),
+    path("team/invitations/", team.invitation_create, name="invitation_create"),
+    path("team/invitations/<int:pk>/resend/", team.invitation_resend, name="invitation_resend"),
+    path("team/invitations/<int:pk>/revoke/", team.invitation_revoke, name="invitation_revoke"),
+    path("team/members/<int:pk>/roles/", team.member_roles, name="member_roles"),
+    path("team/members/<int:pk>/deactivate/", team.member_deactivate, name="member_deactivate"),
+    path("team/members/<int:pk>/reactivate/", team.member_reactivate, name="member_reactivate"),
+    path("accounts/invitation/<str:token>/", team.invitation_accept, name="invitation_accept"),
     # Public fact-check pages.
     path("factchecks/<int:claim_pk>/", public.factcheck_detail, name="factcheck_detail"),
     # The rest of the public site.

@@ -284,6 +284,8 @@ FACTCHECK_ARTICLE_MAX_CHARS = int(os.environ.get("FACTCHECK_ARTICLE_MAX_CHARS", 
 # HTML with more tags than this is refused before extraction, whose time
 # grows faster than the tree (20,000 tags take about 2 s, 50,000 about 20 s).
 FACTCHECK_HTML_MAX_TAGS = int(os.environ.get("FACTCHECK_HTML_MAX_TAGS", 20_000))
+# An invitation's link to join the desk works for this many days.
+FACTCHECK_INVITATION_DAYS = int(os.environ.get("FACTCHECK_INVITATION_DAYS", "7"))
 # API tokens expire this many days after they were issued.
 FACTCHECK_TOKEN_TTL_DAYS = int(os.environ.get("FACTCHECK_TOKEN_TTL_DAYS", "30"))
 # Server-side fetches never reach loopback, private or link-local addresses

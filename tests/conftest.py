@@ -93,6 +93,12 @@ def other_reviewer(db):
 
 
 @pytest.fixture
+def desk_admin(db):
+    """A team admin (the "admin" role) who also edits."""
+    return factories.DeskAdminFactory()
+
+
+@pytest.fixture
 def outsider(db):
     """A logged-in account with no role."""
     return factories.UserFactory()

@@ -42,6 +42,19 @@ class ReviewerFactory(UserFactory):
             self.groups.add(Group.objects.get_or_create(name=extracted or permissions.REVIEWER)[0])
 
 
+class DeskAdminFactory(UserFactory):
+    """A team admin who also edits, as a desk chief usually does."""
+
+    username = factory.Sequence(lambda n: f"admin{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@desk.example.org")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            for name in extracted or (permissions.EDITOR, permissions.ADMIN):
+                self.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
