@@ -9,6 +9,7 @@ from annotations.views import (
     assist,
     claims,
     dashboard,
+    live,
     public,
     search,
     sources,
@@ -72,6 +73,9 @@ urlpatterns = [
     path("claims/<int:claim_pk>/history/", claims.claim_history, name="claim_history"),
     # The desk's queues.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # Live updates: what changed since the version a page shows (204: nothing).
+    path("articles/<int:pk>/changes/", live.article_changes, name="article_changes"),
+    path("dashboard/changes/", live.desk_changes, name="desk_changes"),
     # Sources: URL imports on the queue, archives, uploads, protected sources, link checks.
     path("articles/import/<slug:task_id>/", sources.import_status, name="import_status"),
     path("claims/<int:claim_pk>/sources/upload/", sources.source_upload, name="source_upload"),
