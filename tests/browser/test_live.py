@@ -129,3 +129,15 @@ def test_a_text_selection_in_progress_is_kept_until_it_ends(two_people, demo_use
     # Once the selection is let go, the new mark arrives.
     page.evaluate("() => document.getSelection().removeAllRanges()")
     expect(mark_at(page, new.pk)).to_be_visible(timeout=WAIT)
+
+
+def test_the_dashboard_shows_a_claim_submitted_by_someone_else(
+    page: Page, login, base_url, demo_users, seed_article
+):
+    editor, _ = demo_users
+    login(page, "reviewer")
+    page.goto(f"{base_url}/dashboard/")
+    expect(page.locator("#desk-live")).to_be_attached()
+    claim = ready_for_review(workflow.mark(seed_article, by=editor, quote=QUOTE), by=editor)
+    workflow.submit(claim, by=editor, version=claim.version)
+    expect(page.locator(f'#queues a[data-claim-id="{claim.pk}"]').first).to_be_visible(timeout=WAIT)
