@@ -10,6 +10,7 @@ from annotations.views import (
     claims,
     dashboard,
     inbox,
+    live,
     public,
     search,
     sources,
@@ -85,6 +86,9 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", inbox.notification_read, name="notification_read"),
     path("inbox/settings/", inbox.notification_settings, name="notification_settings"),
     path("people/", inbox.people, name="people"),
+    # Live updates: what changed since the version a page shows (204: nothing).
+    path("articles/<int:pk>/changes/", live.article_changes, name="article_changes"),
+    path("dashboard/changes/", live.desk_changes, name="desk_changes"),
     # Sources: URL imports on the queue, archives, uploads, protected sources, link checks.
     path("articles/import/<slug:task_id>/", sources.import_status, name="import_status"),
     path("claims/<int:claim_pk>/sources/upload/", sources.source_upload, name="source_upload"),

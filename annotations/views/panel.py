@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_htmx.http import trigger_client_event
 
-from annotations import notifications, permissions, reader, revisions, workflow
+from annotations import live, notifications, permissions, reader, revisions, workflow
 from annotations.forms import (
     ClaimForm,
     CommentForm,
@@ -211,6 +211,8 @@ def context(request: HttpRequest, claim: Claim | None, *, refusal: Refusal | Non
         waiting_since=claim.updated_at if claim.status == Claim.Status.IN_REVIEW else None,
         changes_requested=requested,
         refusal=refusal,
+        # Live updates compare it with the claim's newest event elsewhere.
+        last_event=max((event.pk for event in own_events), default=0),
         # A refusal whose form is not on the panel any more (the claim moved
         # on) is shown at the top instead.
         refusal_elsewhere=refusal if refusal is not None and refusal.form not in shown else None,
@@ -219,7 +221,15 @@ def context(request: HttpRequest, claim: Claim | None, *, refusal: Refusal | Non
     return data
 
 
-def reader_context(request: HttpRequest, article: Article) -> dict:
+def reader_context(
+    request: HttpRequest, article: Article, *, live_version: str | None = None
+) -> dict:
+    """What the reader shows (the article with its highlights, the claim
+    list, orphans) and the version it shows, for live updates."""
+    # The version is read first: a change made while the rest is read then
+    # shows on the next poll instead of being missed.
+    if live_version is None:
+        live_version = live.article_version(article.pk)
     claims = list(
         article.claims.in_reading_order()
         # Superseded and dropped working copies live on in the history only.
@@ -248,6 +258,7 @@ def reader_context(request: HttpRequest, article: Article) -> dict:
         "parts": parts,
         "orphans": list(revisions.orphans_of(article)),
         "statuses": [s for s in Claim.Status if s != Claim.Status.SUPERSEDED],
+        "live_version": live_version,
     }
 
 

@@ -5,6 +5,7 @@
 // a module; no inline scripts or handlers (the CSP forbids them).
 
 import "./assist.js";
+import { isPanelRefresh, startLive } from "./live.js";
 
 // Each part of the text is an element with data-part; offsets count within it.
 const PART = ".anchor-root[data-part]";
@@ -230,7 +231,8 @@ function onConfirm(event) {
     deferred = elt.closest("form")?.getAttribute("aria-label") || null;
     return;
   }
-  if (verb === "get" && target?.id === PANEL && hasUnsaved()) {
+  // Reloading the claim shown (live updates) carries the typed values over.
+  if (verb === "get" && target?.id === PANEL && hasUnsaved() && !isPanelRefresh(elt)) {
     event.preventDefault();
     const leave = window.confirm(
       "This claim has changes you have not saved. Open the other claim and drop them?",
@@ -267,7 +269,11 @@ function onBeforeSwap(event) {
     values: typedValues(target).filter((value) => value.form !== label),
     scroll: target.scrollTop,
     failed: event.detail.xhr.status >= 400,
-    selected: event.detail.requestConfig?.verb === "get" || sent?.id === "mark-form",
+    // A claim opened (not the same one reloaded with others' changes).
+    selected:
+      (event.detail.requestConfig?.verb === "get" &&
+        !isPanelRefresh(event.detail.requestConfig?.elt)) ||
+      sent?.id === "mark-form",
   };
 }
 
@@ -379,6 +385,7 @@ function init() {
   document.addEventListener("htmx:beforeRequest", onBeforeRequest);
   document.addEventListener("htmx:beforeSwap", onBeforeSwap);
   window.addEventListener("beforeunload", onBeforeUnload);
+  startLive({ hasUnsaved });
   // Pressing the button must not collapse the selection it is about.
   document.addEventListener("mousedown", (event) => {
     if (event.target.closest("#mark-button, form.selection-form button")) event.preventDefault();
