@@ -118,3 +118,27 @@ def denial(user, transition, claim: Claim, *, events=None) -> str | None:
         if changed:
             return f"You changed this claim's {_words(changed)}: a second person must approve it."
     return None
+
+
+def desk_members():
+    """Active people who may be assigned claims (editors, reviewers and
+    superusers), by username, each with ``reviews`` telling whether they may
+    review. One query, for the panel's and the bulk bar's selects."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+
+    User = get_user_model()
+    in_group = Group.objects.filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(is_active=True)
+        .annotate(
+            editor_role=Exists(in_group.filter(name__in=ROLES)),
+            reviews=ExpressionWrapper(
+                Q(is_superuser=True) | Q(Exists(in_group.filter(name=REVIEWER))),
+                output_field=BooleanField(),
+            ),
+        )
+        .filter(Q(is_superuser=True) | Q(editor_role=True))
+        .order_by(User.USERNAME_FIELD)
+    )

@@ -69,9 +69,11 @@ urlpatterns = [
         name="claim_transition",
     ),
     path("claims/<int:claim_pk>/comments/", claims.claim_comment, name="claim_comment"),
+    path("claims/<int:claim_pk>/assignment/", claims.claim_assign, name="claim_assign"),
     path("claims/<int:claim_pk>/history/", claims.claim_history, name="claim_history"),
     # The desk's queues.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/bulk/", dashboard.dashboard_bulk, name="dashboard_bulk"),
     # Sources: URL imports on the queue, archives, uploads, protected sources, link checks.
     path("articles/import/<slug:task_id>/", sources.import_status, name="import_status"),
     path("claims/<int:claim_pk>/sources/upload/", sources.source_upload, name="source_upload"),
@@ -104,6 +106,7 @@ urlpatterns = [
     path("sources/<int:evidence_pk>/thumbnail/", sources.source_thumbnail, name="source_thumbnail"),
     # Search, saved searches, similar claims and links between claims.
     path("search/", search.search_page, name="search"),
+    path("search/bulk/", search.search_bulk, name="search_bulk"),
     path("search/saved/", search.saved_search_create, name="saved_search_create"),
     path(
         "search/saved/<int:pk>/delete/",
