@@ -56,7 +56,7 @@ def test_the_public_representation_lacks_the_desk_fields(
         listed = client.get("/api/v1/claims/").json()["results"][0]
         assert not DESK_FIELDS & set(detail)
         assert not DESK_FIELDS & set(listed)
-    assert DESK_FIELDS <= set(editor_api.get(f"/api/v1/claims/{claim.pk}/").json())
+    assert set(editor_api.get(f"/api/v1/claims/{claim.pk}/").json()) >= DESK_FIELDS
 
 
 def test_patch_assigns_with_if_match_and_records_one_event(editor_api, draft, reviewer):
@@ -211,7 +211,7 @@ def test_the_public_cannot_patch_an_assignment(anon, consumer, published, editor
 def test_the_schema_documents_the_desk_fields_as_optional(anon):
     schema = anon.get("/api/schema/?format=json").json()
     claim = schema["components"]["schemas"]["Claim"]
-    assert DESK_FIELDS <= set(claim["properties"])
+    assert set(claim["properties"]) >= DESK_FIELDS
     assert not DESK_FIELDS & set(claim.get("required", []))
     update = schema["components"]["schemas"]["PatchedClaimUpdate"]
-    assert DESK_FIELDS <= set(update["properties"])
+    assert set(update["properties"]) >= DESK_FIELDS
