@@ -310,7 +310,7 @@ def test_the_dashboard_costs_a_constant_number_of_queries(
     )
     client.force_login(reviewer)
 
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(14):
         response = client.get(url("dashboard"), {"sort": "due"})
 
     assert response.status_code == 200
