@@ -5,6 +5,7 @@
 // a module; no inline scripts or handlers (the CSP forbids them).
 
 import "./assist.js";
+import "./bulk.js";
 
 // Each part of the text is an element with data-part; offsets count within it.
 const PART = ".anchor-root[data-part]";

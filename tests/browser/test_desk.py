@@ -97,3 +97,32 @@ def test_bulk_submit_of_three_drafts_submits_two_and_reports_the_third(
     assert statuses[bare.pk] == "draft"
     # The list came back with the summary: only the draft without evidence is left.
     expect(page.locator('[data-queue="drafts"]')).to_have_text("1")
+
+
+def test_the_queues_do_not_refresh_away_a_selection(
+    page: Page, login, base_url, demo_users, seed_article
+):
+    editor, _ = demo_users
+    claim = workflow.mark(seed_article, by=editor, quote=QUOTES[0])
+    login(page, "editor")
+    page.goto(f"{base_url}/dashboard/")
+    refreshes = []
+    page.on(
+        "request",
+        lambda request: (
+            refreshes.append(request.url)
+            if request.method == "GET" and "/dashboard/" in request.url
+            else None
+        ),
+    )
+    box = page.get_by_role("region", name="My drafts").get_by_role(
+        "checkbox", name=f"Select {claim}"
+    )
+    box.check()
+    signal = "() => document.body.dispatchEvent(new CustomEvent('claimChanged'))"
+    page.evaluate(signal)  # held: a claim is ticked
+    box.uncheck()
+    with page.expect_request(lambda request: "/dashboard/" in request.url):
+        page.evaluate(signal)  # nothing ticked: the queues refresh
+
+    assert len(refreshes) == 1
