@@ -37,3 +37,16 @@ def test_only_open_claims_past_their_due_date_are_overdue():
     assert not desk.is_overdue(Claim(due=past, status=Claim.Status.PUBLISHED), NOW)
     assert not desk.is_overdue(Claim(due=NOW, status=Claim.Status.DRAFT), NOW)
     assert not desk.is_overdue(Claim(due=None, status=Claim.Status.DRAFT), NOW)
+
+
+def test_the_history_shows_a_due_date_in_the_desks_time_zone_and_priority_by_label(settings):
+    from annotations import workflow
+
+    settings.TIME_ZONE = "Europe/Berlin"
+    rows = workflow.describe_changes(
+        {"due": [None, "2030-03-01T13:30:00+00:00"], "priority": ["normal", "urgent"]}
+    )
+    assert rows == [
+        {"field": "Due", "before": "", "after": "2030-03-01 14:30 CET"},
+        {"field": "Priority", "before": "Normal", "after": "Urgent"},
+    ]
