@@ -43,7 +43,9 @@ class SaveSearchForm(forms.Form):
 
 
 def _results(request: HttpRequest, people=None, **extra) -> dict:
-    claims = Claim.objects.select_related("article", "rating", "created_by", "reviewed_by")
+    claims = Claim.objects.select_related(
+        "article", "rating", "created_by", "reviewed_by", "assignee", "reviewer"
+    )
     filterset = search.ClaimSearchFilter(request.GET, queryset=claims)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     text = (request.GET.get("q") or "").strip() if filterset.is_valid() else ""
