@@ -66,9 +66,11 @@ def test_the_panel_offers_the_assignment_of_a_draft(client, editor, reviewer, ou
     assert selected(form, "reviewer") == "Any reviewer"
     assignees = re.search(r'<select name="assignee".*?</select>', form, re.S).group(0)
     reviewers = re.search(r'<select name="reviewer".*?</select>', form, re.S).group(0)
-    assert editor.username in assignees and reviewer.username in assignees
-    assert outsider.username not in assignees
-    assert reviewer.username in reviewers and editor.username not in reviewers
+    assert f">{editor.username}</option>" in assignees
+    assert f">{reviewer.username}</option>" in assignees
+    assert f">{outsider.username}</option>" not in assignees
+    assert f">{reviewer.username}</option>" in reviewers
+    assert f">{editor.username}</option>" not in reviewers
     assert 'type="datetime-local"' in form
 
 
@@ -177,6 +179,19 @@ def test_submitting_with_a_picked_reviewer_asks_that_reviewer(client, editor, re
     claim.refresh_from_db()
     assert claim.status == Claim.Status.IN_REVIEW and claim.reviewer == reviewer
     assert f"review by {reviewer.username}" in response.text
+
+
+def test_a_reviewer_submitting_is_not_offered_as_their_own_reviewer(
+    client, reviewer, other_reviewer, draft
+):
+    claim = ready_for_review(draft, by=reviewer)
+    client.force_login(reviewer)
+    page = client.get(claim.get_absolute_url(), headers=HTMX).text
+    submit = re.search(
+        r'<select name="reviewer".*?</select>', form_html(page, "Submit for review"), re.S
+    ).group(0)
+    assert f">{other_reviewer.username}</option>" in submit
+    assert f">{reviewer.username}</option>" not in submit
 
 
 def test_the_submit_form_preselects_the_reviewer_picked_before(client, editor, reviewer, draft):

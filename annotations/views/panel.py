@@ -172,7 +172,7 @@ def context(request: HttpRequest, claim: Claim | None, *, refusal: Refusal | Non
             "reason": reason,
             "form": pick(
                 f"action-{row.name}",
-                lambda row=row: _transition_form(row.name, claim, people),
+                lambda row=row: _transition_form(row.name, claim, people, user),
             ),
         }
         for row, reason in workflow.available_actions(claim, user, events=own_events)
@@ -234,12 +234,14 @@ def context(request: HttpRequest, claim: Claim | None, *, refusal: Refusal | Non
     return data
 
 
-def _transition_form(name: str, claim: Claim, people) -> TransitionForm:
-    """The form of one workflow step; submitting also picks the reviewer."""
+def _transition_form(name: str, claim: Claim, people, user) -> TransitionForm:
+    """The form of one workflow step; submitting also picks the reviewer,
+    from everyone but the person submitting (four eyes)."""
     auto_id = f"id_{name}_%s"
     if name == "submit" and people is not None:
         initial = {"version": claim.version, "reviewer": claim.reviewer_id}
-        return SubmitForm(initial=initial, auto_id=auto_id, people=people)
+        others = [person for person in people if person.pk != user.pk]
+        return SubmitForm(initial=initial, auto_id=auto_id, people=others)
     return TransitionForm(initial={"version": claim.version}, auto_id=auto_id)
 
 
