@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse_lazy
 
+from annotations import bulk
 from annotations.importers import IMPORTABLE_SUFFIXES
 from annotations.models import (
     Claim,
@@ -11,6 +13,7 @@ from annotations.models import (
     Notification,
     NotificationPreference,
     Part,
+    Priority,
     Rating,
     http_url,
 )
@@ -255,3 +258,141 @@ class NotificationPreferencesForm(forms.Form):
                         "email": self.cleaned_data[f"{kind}-email"],
                     },
                 )
+
+
+# --- desk coordination: assignment, the submit form's reviewer, bulk actions --
+
+
+class PersonField(forms.ModelChoiceField):
+    """A person picked by username from the desk (``permissions.desk_members``);
+    the workflow decides whether the role fits."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(queryset=get_user_model().objects.all(), required=False, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_username()
+
+
+def due_field() -> forms.DateTimeField:
+    # A datetime-local value has no offset: it is read in the current time
+    # zone (TIME_ZONE) and shown back in it.
+    return forms.DateTimeField(
+        label="Due",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class PeopleMixin:
+    """Fills the person selects from a list the caller loaded once, so that
+    rendering them costs no query; ``people`` carry ``reviews``."""
+
+    empty_labels = {"assignee": "Nobody", "reviewer": "Any reviewer"}
+
+    def set_people(self, people) -> None:
+        self.people = people
+        if people is None:
+            return
+        for name, empty in self.empty_labels.items():
+            if name in self.fields:
+                fit = [p for p in people if name == "assignee" or p.reviews]
+                self.fields[name].choices = [("", empty)] + [(p.pk, p.get_username()) for p in fit]
+
+
+class AssignmentForm(PeopleMixin, VersionedForm):
+    assignee = PersonField(label="Assignee", empty_label="Nobody")
+    reviewer = PersonField(label="Reviewer", empty_label="Any reviewer")
+    due = due_field()
+    priority = forms.ChoiceField(label="Priority", choices=Priority.choices)
+
+    def __init__(self, *args, people=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_people(people)
+
+    @classmethod
+    def for_claim(cls, claim: Claim, people, **kwargs) -> AssignmentForm:
+        initial = {
+            "assignee": claim.assignee_id,
+            "reviewer": claim.reviewer_id,
+            "due": claim.due,
+            "priority": claim.priority,
+            "version": claim.version,
+        }
+        return cls(initial=initial, people=people, **kwargs)
+
+    def rebased(self, version: int) -> AssignmentForm:
+        data = self.data.copy()
+        data["version"] = str(version)
+        form = type(self)(data, auto_id=self.auto_id, people=self.people)
+        form.is_valid()
+        return form
+
+
+class SubmitForm(PeopleMixin, TransitionForm):
+    """ "Submit for review", with the reviewer asked for (empty: any reviewer)."""
+
+    reviewer = PersonField(label="Reviewer", empty_label="Any reviewer")
+
+    def __init__(self, *args, people=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_people(people)
+
+    def reviewer_choice(self) -> dict:
+        """``reviewer=`` for ``workflow.submit`` when the form carried the
+        select; an older form without it leaves the reviewer as it was."""
+        return {"reviewer": self.cleaned_data["reviewer"]} if "reviewer" in self.data else {}
+
+    def rebased(self, version: int) -> SubmitForm:
+        data = self.data.copy()
+        data["version"] = str(version)
+        form = type(self)(data, auto_id=self.auto_id, people=self.people)
+        form.is_valid()
+        return form
+
+
+class PicksField(forms.Field):
+    """The claims ticked in a list, each as ``<id>:<version seen>``; parsed
+    into ``{id: version}`` in the order given."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": "Select at least one claim.",
+        "invalid": "The list did not say which claims you selected; reload and try again.",
+    }
+
+    def to_python(self, value) -> dict[int, int]:
+        picks: dict[int, int] = {}
+        for item in value or []:
+            pk, _, version = str(item).partition(":")
+            if not (pk.isdigit() and version.isdigit()):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            picks.setdefault(int(pk), int(version))
+        return picks
+
+
+class BulkForm(PeopleMixin, forms.Form):
+    """The bulk bar of a claim list: which claims, which action, its one
+    argument. Each claim then goes through the workflow on its own."""
+
+    empty_labels = {"assignee": "Nobody"}
+
+    claim = PicksField()
+    action = forms.ChoiceField(choices=list(bulk.LABELS.items()))
+    assignee = PersonField(label="Assignee", empty_label="Nobody")
+    due = due_field()
+    note = forms.CharField(label="Note", required=False, max_length=5000)
+
+    def __init__(self, *args, people=None, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.set_people(people)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        action = data.get("action")
+        if action == "due" and not data.get("due") and "due" not in self.errors:
+            self.add_error("due", "Pick the due date and time to set.")
+        if action == "dismiss" and not (data.get("note") or "").strip():
+            self.add_error("note", "Dismissing needs a note saying why.")
+        return data

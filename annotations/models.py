@@ -239,6 +239,14 @@ class ClaimQuerySet(models.QuerySet):
             status=Claim.Status.DRAFT, submitted_by=user, changes_requested_at__isnull=False
         )
 
+    def assigned_to(self, user) -> ClaimQuerySet:
+        """Claims ``user`` researches that are still being worked on."""
+        return self.filter(assignee=user, status__in=(Claim.Status.DRAFT, Claim.Status.IN_REVIEW))
+
+    def review_requested_from(self, user) -> ClaimQuerySet:
+        """Claims in review whose review was asked of ``user`` by name."""
+        return self.filter(reviewer=user, status=Claim.Status.IN_REVIEW)
+
     def recently_published(self) -> ClaimQuerySet:
         return self.published().order_by("-published_at", "-id")
 

@@ -73,6 +73,7 @@ urlpatterns = [
         name="claim_transition",
     ),
     path("claims/<int:claim_pk>/comments/", claims.claim_comment, name="claim_comment"),
+    path("claims/<int:claim_pk>/assignment/", claims.claim_assign, name="claim_assign"),
     path("claims/<int:claim_pk>/history/", claims.claim_history, name="claim_history"),
     # The desk's queues.
     path("dashboard/", dashboard.dashboard, name="dashboard"),
@@ -89,6 +90,7 @@ urlpatterns = [
     # Live updates: what changed since the version a page shows (204: nothing).
     path("articles/<int:pk>/changes/", live.article_changes, name="article_changes"),
     path("dashboard/changes/", live.desk_changes, name="desk_changes"),
+    path("dashboard/bulk/", dashboard.dashboard_bulk, name="dashboard_bulk"),
     # Sources: URL imports on the queue, archives, uploads, protected sources, link checks.
     path("articles/import/<slug:task_id>/", sources.import_status, name="import_status"),
     path("claims/<int:claim_pk>/sources/upload/", sources.source_upload, name="source_upload"),
@@ -121,6 +123,7 @@ urlpatterns = [
     path("sources/<int:evidence_pk>/thumbnail/", sources.source_thumbnail, name="source_thumbnail"),
     # Search, saved searches, similar claims and links between claims.
     path("search/", search.search_page, name="search"),
+    path("search/bulk/", search.search_bulk, name="search_bulk"),
     path("search/saved/", search.saved_search_create, name="saved_search_create"),
     path(
         "search/saved/<int:pk>/delete/",

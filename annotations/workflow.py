@@ -135,6 +135,15 @@ def _readable(field: str, value: Any, ratings: dict[str, str]) -> str:
         return Status(value).label
     if field == "rating":
         return ratings.get(value) or str(value).replace("-", " ").capitalize()
+    if field == "priority" and value in Priority.values:
+        return Priority(value).label
+    if field == "due" and isinstance(value, str):
+        # Stored as ISO 8601; people read it in the desk's time zone.
+        try:
+            due = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return timezone.localtime(due).strftime("%Y-%m-%d %H:%M %Z") if due.tzinfo else value
     if isinstance(value, dict):
         return " · ".join(str(value[k]) for k in ("title", "url", "publisher") if value.get(k))
     if isinstance(value, list):

@@ -473,7 +473,8 @@ def test_dashboard_queues_for_editor_and_reviewer(
     page = client.get(url("dashboard")).text
     assert "<h1>Dashboard</h1>" in page
     counts = dict(re.findall(r'data-queue="(\w+)">(\d+)<', page))
-    assert counts == {"drafts": "1", "changes": "1", "published": "1"}  # no review queue
+    # No review queues for an editor.
+    assert counts == {"assigned": "0", "drafts": "1", "changes": "1", "published": "1"}
     assert str(mine) in page and str(sent_back) in page and str(live) in page
 
     client.force_login(reviewer)
@@ -482,7 +483,14 @@ def test_dashboard_queues_for_editor_and_reviewer(
     assert "<h1>" not in partial.text and 'id="queues"' in partial.text
     assert 'hx-trigger="claimChanged from:body' in partial.text
     counts = dict(re.findall(r'data-queue="(\w+)">(\d+)<', partial.text))
-    assert counts == {"drafts": "0", "review": "1", "changes": "0", "published": "1"}
+    assert counts == {
+        "assigned": "0",
+        "requested": "0",
+        "review": "1",
+        "drafts": "0",
+        "changes": "0",
+        "published": "1",
+    }
     assert str(waiting) in partial.text
 
     workflow.approve(waiting, by=reviewer, version=waiting.version)

@@ -37,6 +37,12 @@ class AutoSchema(SpectacularAutoSchema):
         from annotations.api.serializers import StrictSerializer
 
         schema = super()._map_basic_serializer(serializer, direction)
+        internal = getattr(serializer, "INTERNAL_FIELDS", ())
+        if internal and "required" in schema:
+            # Left out of the public representation: present for editors only.
+            schema["required"] = [name for name in schema["required"] if name not in internal]
+            if not schema["required"]:
+                del schema["required"]
         if isinstance(serializer, StrictSerializer):
             # Such serializers refuse unknown keys; say so.
             schema["additionalProperties"] = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -28,6 +29,7 @@ from annotations.models import (
     Evidence,
     Notification,
     Part,
+    Priority,
     Rating,
 )
 
@@ -171,6 +173,29 @@ class ClaimSerializer(serializers.ModelSerializer):
         "public sees published and retracted ones only."
     )
 
+    assignee = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who researches the claim (username), or null. Editors only.",
+    )
+    reviewer = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="The reviewer asked to review it (username), or null for any reviewer. "
+        "Editors only.",
+    )
+    due = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the check is due, or null. Editors only."
+    )
+    priority = serializers.ChoiceField(
+        choices=Priority.choices, read_only=True, help_text="normal or urgent. Editors only."
+    )
+
+    # Fields the public representation leaves out: internal to the desk.
+    INTERNAL_FIELDS = ("correction_of", "assignee", "reviewer", "due", "priority")
+
     class Meta:
         model = Claim
         fields = [
@@ -201,6 +226,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             "factcheck_url",
             "correction_of",
             "related",
+            "assignee",
+            "reviewer",
+            "due",
+            "priority",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -236,7 +265,8 @@ class ClaimSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Claim) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not shows_internal(self):
-            data.pop("correction_of", None)
+            for name in self.INTERNAL_FIELDS:
+                data.pop(name, None)
         return data
 
 
@@ -351,6 +381,29 @@ class ClaimUpdateSerializer(StrictSerializer):
         required=False, allow_blank=True, max_length=model_max(Claim, "summary")
     )
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Who researches the claim: an editor's or reviewer's username, or null "
+        "for nobody. Drafts and claims in review.",
+    )
+    reviewer = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The reviewer asked to review it (a reviewer's username), or null for any "
+        "reviewer. Drafts and claims in review.",
+    )
+    due = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the check is due (ISO 8601; without an offset, the server's time "
+        "zone), or null.",
+    )
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="The version you edited (instead of If-Match)."
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -179,9 +180,13 @@ def annotation_response(data: dict[str, Any], request: Request, **kwargs) -> Res
     return response
 
 
-def claims_for_display(queryset):
+def claims_for_display(queryset, *, internal: bool = False):
+    """Claims with what their JSON reads joined; ``internal`` adds the desk's
+    people, which only editors see."""
     evidence = Evidence.objects.select_related("archive").order_by("added_at", "id")
     related = ClaimRelation.objects.select_related("other__rating").order_by("created_at", "id")
+    if internal:
+        queryset = queryset.select_related("assignee", "reviewer")
     return queryset.select_related("article", "rating").prefetch_related(
         Prefetch("evidence", queryset=evidence),
         "corrections",
@@ -256,9 +261,12 @@ class SearchPagination(PageNumberPagination):
     ),
     partial_update=extend_schema(
         summary="Edit a draft claim (editors)",
-        description="Claim text, claimant, rating (by slug), summary, rationale. Requires "
+        description="Claim text, claimant, rating (by slug), summary, rationale; and the "
+        "desk's `assignee`, `reviewer` (usernames or null), `due` (ISO 8601 or null) and "
+        "`priority`, alone or with the others in one transaction. Requires "
         "`If-Match` with the claim's ETag, or `version` in the body: a stale one answers "
-        "412 with `current_version`, a missing one 428. Only drafts can be edited (409).",
+        "412 with `current_version`, a missing one 428. Only drafts can be edited (409); "
+        "the assignment fields apply to drafts and claims in review.",
         request=serializers.ClaimUpdateSerializer,
         parameters=[IF_MATCH],
         responses={200: serializers.ClaimSerializer, **errors(400, 401, 403, 404, 409, 412, 428)},
@@ -299,9 +307,9 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         if self.action == "list":
             if "status" not in self.request.query_params:
                 queryset = queryset.published()
-            return claims_for_display(queryset)
+            return claims_for_display(queryset, internal=self.internal)
         if self.action in ("retrieve", "search", "similar"):
-            return claims_for_display(queryset)
+            return claims_for_display(queryset, internal=self.internal)
         return queryset.select_related("article", "rating")
 
     def cursor_ordering(self) -> tuple[str, ...]:
@@ -311,7 +319,7 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         return ("-created_at", "-id")
 
     def _claim_response(self, claim: Claim, *, status_code: int = 200, **headers) -> Response:
-        fresh = claims_for_display(Claim.objects.all()).get(pk=claim.pk)
+        fresh = claims_for_display(Claim.objects.all(), internal=self.internal).get(pk=claim.pk)
         data = self.get_serializer(fresh).data
         return Response(data, status=status_code, headers={"ETag": fresh.etag(), **headers})
 
@@ -345,7 +353,15 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = expected_version(request, claim, data.pop("version", None), required=True)
-        claim = workflow.update(claim, by=request.user, version=version, **data)
+        assignment = {name: data.pop(name) for name in workflow.ASSIGNMENT_FIELDS if name in data}
+        # Both steps or neither: the edit and the assignment share one
+        # transaction, the second checking the version the first produced.
+        with transaction.atomic():
+            if data or not assignment:
+                claim = workflow.update(claim, by=request.user, version=version, **data)
+                version = claim.version
+            if assignment:
+                claim = workflow.assign(claim, by=request.user, version=version, **assignment)
         return self._claim_response(claim)
 
     @extend_schema(

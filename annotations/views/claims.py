@@ -12,12 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
-from annotations import workflow
+from annotations import permissions, workflow
 from annotations.forms import (
+    AssignmentForm,
     ClaimForm,
     CommentForm,
     EvidenceForm,
     MarkForm,
+    SubmitForm,
     TransitionForm,
     VerdictForm,
     VersionedForm,
@@ -207,17 +209,30 @@ def evidence_delete(request: HttpRequest, claim_pk: int, evidence_pk: int) -> Ht
 def claim_transition(request: HttpRequest, claim_pk: int, action: str) -> HttpResponse:
     claim = panel.load(claim_pk)
     key = f"action-{action}"
-    form = TransitionForm(request.POST, auto_id=f"id_{action}_%s")
+    if action == "submit":
+        people = list(permissions.desk_members())
+        form = SubmitForm(request.POST, auto_id=f"id_{action}_%s", people=people)
+    else:
+        form = TransitionForm(request.POST, auto_id=f"id_{action}_%s")
     if not form.is_valid():
         return panel.invalid(request, claim, key, form)
     try:
-        result = workflow.perform(
-            action,
-            claim,
-            by=request.user,
-            version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"],
-        )
+        if isinstance(form, SubmitForm):
+            result = workflow.submit(
+                claim,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+                **form.reviewer_choice(),
+            )
+        else:
+            result = workflow.perform(
+                action,
+                claim,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
     except workflow.WorkflowError as error:
         return panel.refused(request, claim, error, form=key, bound=form)
     if result.pk != claim.pk:
@@ -227,6 +242,29 @@ def claim_transition(request: HttpRequest, claim_pk: int, action: str) -> HttpRe
             return HttpResponseClientRedirect(result.get_absolute_url())
         return redirect(result.get_absolute_url())
     return panel.saved(request, result)
+
+
+@workspace_view("POST")
+def claim_assign(request: HttpRequest, claim_pk: int) -> HttpResponse:
+    claim = panel.load(claim_pk)
+    form = AssignmentForm(
+        request.POST, auto_id="id_assignment_%s", people=list(permissions.desk_members())
+    )
+    return _save(
+        request,
+        claim,
+        "assignment",
+        form,
+        lambda data: workflow.assign(
+            claim,
+            by=request.user,
+            version=data["version"],
+            assignee=data["assignee"],
+            reviewer=data["reviewer"],
+            due=data["due"],
+            priority=data["priority"],
+        ),
+    )
 
 
 @workspace_view("POST")

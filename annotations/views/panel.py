@@ -22,11 +22,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_htmx.http import trigger_client_event
 
-from annotations import live, notifications, permissions, reader, revisions, workflow
+from annotations import desk, live, notifications, permissions, reader, revisions, workflow
 from annotations.forms import (
+    AssignmentForm,
     ClaimForm,
     CommentForm,
     EvidenceForm,
+    SubmitForm,
     TransitionForm,
     VerdictForm,
 )
@@ -53,7 +55,8 @@ def status_for(error: workflow.WorkflowError) -> int:
 class Refusal:
     """A refused submission: ``form`` names the form it came from (``claim``,
     ``verdict``, ``evidence-new``, ``evidence-<pk>``, ``action-<name>``,
-    ``comment``, ``delete``); ``bound`` is that form with the person's values."""
+    ``comment``, ``delete``, ``assignment``); ``bound`` is that form with the
+    person's values."""
 
     form: str
     bound: forms.Form | None = None
@@ -67,7 +70,9 @@ def load(claim_pk: int, article_pk: int | None = None) -> Claim:
     if article_pk is not None:
         lookup["article_id"] = article_pk
     return get_object_or_404(
-        Claim.objects.select_related("article", "rating", "correction_of", "submitted_by"),
+        Claim.objects.select_related(
+            "article", "rating", "correction_of", "submitted_by", "assignee", "reviewer"
+        ),
         **lookup,
     )
 
@@ -134,6 +139,9 @@ def context(request: HttpRequest, claim: Claim | None, *, refusal: Refusal | Non
         return make()
 
     version = {"version": claim.version}
+    assignable = claim.status in workflow.ASSIGNABLE_STATUSES and permissions.is_editor(user)
+    # The desk, loaded once for the assignment form and the submit form.
+    people = list(permissions.desk_members()) if assignable else None
     claim_form = pick("claim", lambda: ClaimForm.for_claim(claim))
     verdict_form = pick(
         "verdict",
@@ -170,7 +178,7 @@ def context(request: HttpRequest, claim: Claim | None, *, refusal: Refusal | Non
             "reason": reason,
             "form": pick(
                 f"action-{row.name}",
-                lambda row=row: TransitionForm(initial=version, auto_id=f"id_{row.name}_%s"),
+                lambda row=row: _transition_form(row.name, claim, people, user),
             ),
         }
         for row, reason in workflow.available_actions(claim, user, events=own_events)
@@ -178,6 +186,8 @@ def context(request: HttpRequest, claim: Claim | None, *, refusal: Refusal | Non
     shown = {"comment", *(action["key"] for action in actions)}
     if editable:
         shown |= {"claim", "verdict", "evidence-new", *(row["key"] for row in evidence_rows)}
+    if assignable:
+        shown.add("assignment")
     deletable = workflow.is_deletable(claim)
     if deletable:
         shown.add("delete")
@@ -203,12 +213,23 @@ def context(request: HttpRequest, claim: Claim | None, *, refusal: Refusal | Non
         ),
         actions=actions,
         comment_form=pick("comment", lambda: CommentForm(auto_id="id_comment_%s")),
+        assignable=assignable,
+        assignment_form=pick(
+            "assignment",
+            lambda: AssignmentForm.for_claim(claim, people, auto_id="id_assignment_%s"),
+        )
+        if assignable
+        else None,
+        overdue=desk.is_overdue(claim, timezone.now()),
         history=history_rows(events, ratings, claim),
         corrections=corrections,
         passage_before=before,
         passage_after=after,
         submitted=submitted if claim.status == Claim.Status.IN_REVIEW else None,
-        waiting_since=claim.updated_at if claim.status == Claim.Status.IN_REVIEW else None,
+        # Assigning changes a claim in review too: it waits since its submission.
+        waiting_since=(submitted.created_at if submitted else claim.updated_at)
+        if claim.status == Claim.Status.IN_REVIEW
+        else None,
         changes_requested=requested,
         refusal=refusal,
         # Live updates compare it with the claim's newest event elsewhere.
@@ -219,6 +240,17 @@ def context(request: HttpRequest, claim: Claim | None, *, refusal: Refusal | Non
         now=timezone.now(),
     )
     return data
+
+
+def _transition_form(name: str, claim: Claim, people, user) -> TransitionForm:
+    """The form of one workflow step; submitting also picks the reviewer,
+    from everyone but the person submitting (four eyes)."""
+    auto_id = f"id_{name}_%s"
+    if name == "submit" and people is not None:
+        initial = {"version": claim.version, "reviewer": claim.reviewer_id}
+        others = [person for person in people if person.pk != user.pk]
+        return SubmitForm(initial=initial, auto_id=auto_id, people=others)
+    return TransitionForm(initial={"version": claim.version}, auto_id=auto_id)
 
 
 def reader_context(

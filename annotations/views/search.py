@@ -9,12 +9,15 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from annotations import matching, search, workflow
+from annotations import desk, matching, permissions, search, workflow
+from annotations.forms import BulkForm
 from annotations.models import Article, Claim, Rating, SavedSearch
 from annotations.views import panel
-from annotations.views.common import wants_partial, workspace_view
+from annotations.views.common import bulk_action, wants_partial, workspace_view
 
 PAGE_SIZE = 20
 ARTICLE_MATCHES = 5
@@ -39,11 +42,14 @@ class SaveSearchForm(forms.Form):
     query = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
 
 
-def _results(request: HttpRequest) -> dict:
-    claims = Claim.objects.select_related("article", "rating", "created_by", "reviewed_by")
+def _results(request: HttpRequest, people=None, **extra) -> dict:
+    claims = Claim.objects.select_related(
+        "article", "rating", "created_by", "reviewed_by", "assignee", "reviewer"
+    )
     filterset = search.ClaimSearchFilter(request.GET, queryset=claims)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     text = (request.GET.get("q") or "").strip() if filterset.is_valid() else ""
+    now = timezone.now()
     rows = [
         {
             "claim": claim,
@@ -51,6 +57,7 @@ def _results(request: HttpRequest) -> dict:
             "quote": search.highlight(claim.quote, text) if claim.quote != claim.claim_text else [],
             "claimant": search.highlight(claim.claimant, text),
             "summary": search.highlight(claim.summary, text),
+            "overdue": desk.is_overdue(claim, now),
         }
         for claim in page
     ]
@@ -69,6 +76,12 @@ def _results(request: HttpRequest) -> dict:
         "articles": articles,
         "text": text,
         "query": search_query(request.GET),
+        "bulk_query": request.GET.urlencode(),
+        "bulk_form": BulkForm(
+            people=list(permissions.desk_members()) if people is None else people,
+            auto_id="id_bulk_%s",
+        ),
+        **extra,
     }
 
 
@@ -88,6 +101,22 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return render(request, f"{SEARCH_TEMPLATE}#results", _results(request))
     context = {**_results(request), **_sidebar(request), "ratings": Rating.objects.all()}
     return render(request, SEARCH_TEMPLATE, context)
+
+
+@workspace_view("POST")
+def search_bulk(request: HttpRequest) -> HttpResponse:
+    """The bulk bar over the results; the search itself is in the query
+    string, so the same page of results comes back with the summary."""
+    people = list(permissions.desk_members())
+    form, result = bulk_action(request, people)
+    if not wants_partial(request):
+        query = request.GET.urlencode()
+        url = reverse("annotations:search")
+        return redirect(f"{url}?{query}" if query else url)
+    context = _results(request, people, bulk_result=result)
+    if result is None:
+        context["bulk_form"] = form
+    return render(request, f"{SEARCH_TEMPLATE}#results", context, status=200 if result else 422)
 
 
 @workspace_view("POST")

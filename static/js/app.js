@@ -6,6 +6,7 @@
 
 import "./assist.js";
 import { isPanelRefresh, startLive } from "./live.js";
+import "./bulk.js";
 
 // Each part of the text is an element with data-part; offsets count within it.
 const PART = ".anchor-root[data-part]";

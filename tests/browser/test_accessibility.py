@@ -218,3 +218,39 @@ def test_every_control_is_reachable_by_keyboard_with_a_visible_focus_ring(
     ):
         assert any(name.startswith(expected) for name in names), expected
     assert sum(f["tag"] == "A" and "Draft" in f["name"] for f in reached) >= 2
+
+
+def test_dashboard_with_desk_marks_a_bulk_summary_and_an_open_claim_passes_the_scan(
+    editor_page, base_url, seed_with_claims, demo_users
+):
+    import datetime
+
+    from django.utils import timezone
+
+    editor, reviewer = demo_users
+    page = editor_page
+    draft = Claim.objects.get(quote="moderate cleric was elected president there")
+    workflow.assign(
+        draft,
+        by=editor,
+        version=draft.version,
+        assignee=editor,
+        reviewer=reviewer,
+        due=timezone.now() - datetime.timedelta(hours=1),
+        priority="urgent",
+    )
+    page.goto(f"{base_url}/dashboard/")
+    queue = page.get_by_role("region", name="Assigned to me")
+    expect(queue).to_contain_text("Overdue")
+    queue.get_by_role("checkbox").first.check()
+    page.locator(".bulk-bar").get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".bulk-bar").get_by_role("alert")).to_be_visible()
+    page.get_by_role("region", name="My drafts").get_by_role("link", name=str(draft)).click()
+    expect(page.get_by_role("button", name="Save assignment")).to_be_visible()
+    assert scan(page) == []
+
+
+def test_search_results_with_the_bulk_bar_pass_the_scan(editor_page, base_url, seed_with_claims):
+    editor_page.goto(f"{base_url}/search/")
+    expect(editor_page.locator(".bulk-bar")).to_be_visible()
+    assert scan(editor_page) == []
