@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations import desk, permissions
+from annotations import desk, live, permissions
 from annotations.forms import BulkForm
 from annotations.models import Claim, ClaimEvent
 from annotations.views.common import bulk_action, wants_partial, workspace_view
@@ -156,10 +156,13 @@ def _context(request: HttpRequest, sort: str, people=None, **extra) -> dict:
 
 @workspace_view("GET")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    template = TEMPLATE
     if wants_partial(request):
-        template += "#queues"
-    return render(request, template, _context(request, _sort(request)))
+        return render(request, f"{TEMPLATE}#queues", _context(request, _sort(request)))
+    # The desk's version is read before the queues: a change made while they
+    # are read shows on the next poll instead of being missed.
+    live_version = live.desk_version()
+    context = _context(request, _sort(request))
+    return render(request, TEMPLATE, {**context, "live_version": live_version})
 
 
 @workspace_view("POST")

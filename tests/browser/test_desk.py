@@ -1,9 +1,11 @@
 """Desk coordination in a real Chromium: an editor assigns a claim to the
 reviewer in the claim panel and the reviewer finds it in "Assigned to me"
-with its age; a bulk submit of three drafts, one without evidence, submits
+with its age, and in the inbox; a bulk submit of three drafts, one without evidence, submits
 two and says why not the third."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -61,6 +63,14 @@ def test_an_assigned_claim_shows_in_the_reviewers_assigned_to_me_with_its_age(
         expect(queue).to_contain_text("waiting under a minute")
         expect(queue).to_contain_text("Urgent")
         expect(reviewer_page.locator('[data-queue="assigned"]')).to_have_text("1")
+        # The assignment also reached the reviewer's inbox, linked to the claim.
+        inbox = reviewer_page.get_by_role("link", name=re.compile(r"^Inbox"))
+        expect(inbox).to_have_text("Inbox 1 unread")
+        inbox.click()
+        notice = reviewer_page.get_by_role("link", name=re.compile("editor assigned you"))
+        expect(notice).to_be_visible()
+        notice.click()
+        expect(reviewer_page.locator("#claim-panel")).to_contain_text(claim.quote)
     finally:
         reviewer_page.context.close()
     assert Claim.objects.get(pk=claim.pk).assignee.username == "reviewer"
