@@ -14,6 +14,7 @@ from annotations.models import (
     Correction,
     Evidence,
     Invitation,
+    Notification,
     Part,
     PublicPage,
     Rating,
@@ -203,3 +204,14 @@ class InvitationAdmin(ReadOnlyAdmin):
     search_fields = ["email", "username"]
     list_select_related = ["invited_by"]
     exclude = ["token_hash"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Notifications are written from claim events only; here they are shown,
+    for a superuser answering "why did I (not) get that email?"."""
+
+    list_display = ["created_at", "recipient", "kind", "claim", "read_at", "emailed_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["message", "recipient__username"]
+    list_select_related = ["recipient", "claim"]

@@ -12,7 +12,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "model", ["article", "claim", "rating", "evidence", "claimevent", "correction", "changeentry"]
+    "model",
+    [
+        "article",
+        "claim",
+        "rating",
+        "evidence",
+        "claimevent",
+        "correction",
+        "changeentry",
+        "notification",
+        "teamevent",
+        "invitation",
+    ],
 )
 def test_every_model_has_a_working_changelist(admin_client, published, model):
     response = admin_client.get(reverse(f"admin:annotations_{model}_changelist"), {"q": "a"})
