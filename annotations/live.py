@@ -73,14 +73,21 @@ def last_event_of(version: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
-def changed_claims(since: str, *, article_pk: int | None = None) -> dict[int, int]:
+def changed_claims(
+    since: str, *, article_pk: int | None = None, others_than=None
+) -> dict[int, int]:
     """The claims with events newer than the token ``since`` (of one article,
     or of the desk), each with its newest event id: an open claim panel
-    compares that with the event it was rendered at. Empty without a token."""
+    compares that with the event it was rendered at. Events of the person
+    ``others_than`` are left out: their own steps already refreshed what they
+    see, and a reload racing their next click would swallow it. Empty
+    without a token."""
     last = last_event_of(since)
     if last is None:
         return {}
     events = ClaimEvent.objects.filter(id__gt=last)
+    if others_than is not None:
+        events = events.exclude(actor=others_than)
     if article_pk is not None:
         events = events.filter(claim__article_id=article_pk)
     rows = events.order_by().values("claim_id").annotate(newest=Max("id"))

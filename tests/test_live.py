@@ -141,6 +141,15 @@ def test_changed_claims_names_claims_with_newer_events(draft, editor, reviewer):
     assert live.changed_claims("garbage") == {}
 
 
+def test_changed_claims_leaves_out_the_persons_own_steps(draft, editor, reviewer):
+    since = live.article_version(draft.article_id)
+    workflow.comment(draft, by=editor, text="Looking into it.")
+
+    assert live.changed_claims(since, others_than=editor) == {}
+    event = workflow.comment(draft, by=reviewer, text="Source?")
+    assert live.changed_claims(since, others_than=editor) == {draft.pk: event.pk}
+
+
 # --- the article's endpoint ----------------------------------------------------------
 
 

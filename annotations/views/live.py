@@ -56,7 +56,7 @@ def article_changes(request: HttpRequest, pk: int) -> HttpResponse:
         return _unchanged()
     article = get_object_or_404(Article, pk=pk)
     context = panel.reader_context(request, article, live_version=version)
-    context["live_claims"] = live.changed_claims(since, article_pk=pk)
+    context["live_claims"] = live.changed_claims(since, article_pk=pk, others_than=request.user)
     return render(request, "annotations/article_detail.html#reader", context)
 
 
@@ -68,7 +68,10 @@ def desk_changes(request: HttpRequest) -> HttpResponse:
     version = live.desk_version()
     if version == since:
         return _unchanged()
-    context = {"live_version": version, "live_claims": live.changed_claims(since)}
+    context = {
+        "live_version": version,
+        "live_claims": live.changed_claims(since, others_than=request.user),
+    }
     response = render(request, "annotations/_desk_live.html", context)
     # After the swap: a marker kept out by the person's selection or unsaved
     # input keeps its old version, and the queues stay as they are.

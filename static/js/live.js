@@ -13,6 +13,13 @@ const NOTICE = "live-notice";
 
 let pointerIn = null;
 let panelHasUnsaved = () => false;
+// The person's own requests from inside the panel that have not answered,
+// and when the last one and the last live reload of the panel went out: a
+// reload must never land over (or detach the source of) such a request,
+// whose answer brings a fresh panel anyway.
+const panelRequests = new Set();
+let lastActionAt = 0;
+let reload = null;
 
 // A poll, or the reload a poll's answer asked for; not a person's own
 // change (claimChanged sent by their action), which always goes through.
@@ -84,6 +91,14 @@ function onBeforeRequest(event) {
 }
 
 function onBeforeSwap(event) {
+  if (isLiveReload(event.detail)) {
+    const overtaken = panelRequests.size > 0 || lastActionAt > reload.at;
+    reload = null;
+    if (overtaken) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+  }
   if (!isLive(event.detail)) return;
   // Only a fresh version replaces what is shown: never an error page (a
   // lapsed session answers 403), never over a selection or typing.
@@ -102,7 +117,33 @@ function newestEvents(elt) {
 }
 
 function reloadPanel(panel, source) {
+  if (source === panel) reload = { url: panel.dataset.url, at: performance.now() };
   window.htmx.ajax("GET", panel.dataset.url, { source, target: panel, swap: "outerHTML" });
+}
+
+// The answer to a reload that a poll started (not one the person asked for).
+function isLiveReload(detail) {
+  const panel = document.getElementById(PANEL);
+  return (
+    Boolean(reload && panel) &&
+    detail.elt === panel &&
+    detail.requestConfig?.verb === "get" &&
+    detail.requestConfig?.path === reload.url
+  );
+}
+
+function onBeforeSend(event) {
+  const panel = document.getElementById(PANEL);
+  const { elt, xhr } = event.detail;
+  // A step the person takes (a POST from a form or button in the panel);
+  // the panel's sections that load themselves are not steps.
+  if (event.detail.requestConfig?.verb === "get") return;
+  if (!panel || elt === panel || !inside(panel, elt) || isLive(event.detail)) return;
+  lastActionAt = performance.now();
+  panelRequests.add(xhr);
+  // Not htmx:afterRequest: it is dispatched on the source, which a swap may
+  // have taken out of the document by then.
+  xhr.addEventListener("loadend", () => panelRequests.delete(xhr));
 }
 
 function offerReload(panel) {
@@ -129,6 +170,8 @@ function refreshPanel(newest) {
   if (!id || !panel.dataset.url) return;
   const last = newest.get(id);
   if (!last || last <= Number(panel.dataset.lastEvent || 0)) return;
+  // The person's own step is under way: its answer shows the claim as it is.
+  if (panelRequests.size > 0) return;
   if (panelHasUnsaved() || typing(panel) || panel.classList.contains("htmx-request")) {
     offerReload(panel);
   } else {
@@ -160,6 +203,7 @@ export function isPanelRefresh(elt) {
 export function startLive({ hasUnsaved }) {
   panelHasUnsaved = hasUnsaved;
   document.addEventListener("htmx:beforeRequest", onBeforeRequest);
+  document.addEventListener("htmx:beforeSend", onBeforeSend);
   document.addEventListener("htmx:beforeSwap", onBeforeSwap);
   document.addEventListener("htmx:afterSettle", onAfterSettle);
   document.addEventListener("pointerdown", onPointerDown, true);
