@@ -17,10 +17,22 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from rest_framework.request import Request
 
+from annotations import corpus
 from annotations.api import serializers
 from annotations.models import ChangeEntry, Claim
 
 EXPANDABLE = ("claim",)
+
+
+def entries_after(after: int, limit: int, *, versioned: bool = False) -> list[ChangeEntry]:
+    """Entries with a cursor above ``after``, in cursor order, at most
+    ``limit``; ``versioned`` reads the corpus version with them."""
+    # Entries are only ever appended for published claims, so all may show;
+    # a claim back in review ends with its `withdrawn` entry.
+    entries = ChangeEntry.objects.filter(cursor__gt=after).order_by("cursor")
+    if versioned:
+        entries = entries.annotate(corpus_version=corpus.version_expression())
+    return list(entries[:limit])
 
 
 def page(
@@ -30,11 +42,11 @@ def page(
     limit: int,
     expand: bool,
     for_display: Callable[[QuerySet], QuerySet],
+    entries: list[ChangeEntry] | None = None,
 ) -> dict[str, Any]:
-    """Entries with a cursor above ``after``, in cursor order, at most ``limit``."""
-    # Entries are only ever appended for published claims, so all may show;
-    # a claim back in review ends with its `withdrawn` entry.
-    entries = list(ChangeEntry.objects.filter(cursor__gt=after).order_by("cursor")[:limit])
+    """The feed page of ``entries`` (read here unless given)."""
+    if entries is None:
+        entries = entries_after(after, limit)
     context = {"request": request}
     results = serializers.ChangeEntrySerializer(entries, many=True, context=context).data
     if expand:
