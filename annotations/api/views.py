@@ -43,6 +43,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from annotations import corpus, importers, matching, permissions, search, workflow
 from annotations.api import (
+    claimjson,
     claimreview,
     feed,
     pagecache,
@@ -333,8 +334,12 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
     def list(self, request: Request) -> Response:
         def build() -> Response:
             queryset = self.filter_queryset(self.get_queryset())
-            page = self.paginate_queryset(queryset)
-            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+            if self.internal:
+                page = self.paginate_queryset(queryset)
+                return self.get_paginated_response(self.get_serializer(page, many=True).data)
+            # The public JSON from values and plain functions (claimjson).
+            page = self.paginate_queryset(claimjson.rows(queryset.prefetch_related(None)))
+            return self.get_paginated_response(claimjson.claims(request, page))
 
         return self.public_page(request, build)
 
@@ -355,13 +360,14 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         # version: the ETag stays the claim's version (If-Match on writes
         # reads it), so a 304 builds nothing, and a miss only adds the
         # evidence, corrections and related fact-checks.
-        claim = (
+        found = (
             Claim.objects.public()
             .select_related("article", "rating")
             .annotate(corpus_version=corpus.version_expression())
             .filter(pk=pk)
-            .first()
+            .order_by()
         )
+        claim = next(iter(found), None)
         if claim is None:
             return build()
         self.check_object_permissions(request, claim)
@@ -884,7 +890,6 @@ class ChangesView(ConditionalMixin, APIView):
                 after=after,
                 limit=limit,
                 expand=bool(expand),
-                for_display=claims_for_display,
                 entries=entries,
             )
             return Response(data)
