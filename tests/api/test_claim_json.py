@@ -3,6 +3,8 @@ claim serializer gives anonymous callers, over a varied corpus."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -86,3 +88,10 @@ def test_the_public_list_is_the_serializers_content(anon, varied):
     for item in listed + retracted:
         assert item == expected[item["id"]]
         assert "note" not in str(item["evidence"])
+
+
+def test_the_ndjson_export_is_the_serializers_content(anon, varied):
+    response = anon.get("/api/v1/claims/export.ndjson")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    public = [c for c in varied if c.is_public]
+    assert [json.loads(line) for line in lines] == serializer_json(public)
