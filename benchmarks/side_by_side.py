@@ -59,6 +59,8 @@ def load(database: Path, articles: int, per_article: int) -> None:
     from tests.factories import published_corpus
 
     call_command("migrate", verbosity=0)
+    # Throttle counters live in the database cache without Redis.
+    call_command("createcachetable", verbosity=0)
     published_corpus(articles, per_article)
 
 
