@@ -87,8 +87,11 @@ def server(app: str, database: Path, **env: str):
         **env,
     }
     process = subprocess.Popen(
-        [GUNICORN, app, "--workers", "5", "--worker-class", "sync", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
+        # One thread per worker: gunicorn.conf.py's threads would turn "sync"
+        # into gthread, and the raw handler shares one SQLite connection.
+        [GUNICORN, app, "--workers", "5", "--worker-class", "sync", "--threads", "1",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120",
+         "--access-logfile", "/dev/null"],
         cwd=ROOT,
         env=environ,
     )  # fmt: skip

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -28,6 +28,11 @@ from annotations import corpus, permissions
 CACHE_ALIAS = "pages"
 # Bigger pages are built each time rather than crowd out the cache.
 MAX_CACHED_BYTES = 4 * 1024 * 1024
+
+
+def _store() -> BaseCache | None:
+    # Settings without a "pages" cache still get ETags and early 304s.
+    return caches[CACHE_ALIAS] if CACHE_ALIAS in settings.CACHES else None
 
 
 def applies(request: Request) -> bool:
@@ -90,7 +95,8 @@ class Page:
         return response
 
     def load(self) -> HttpResponse | None:
-        stored = caches[CACHE_ALIAS].get(self.key)
+        store = _store()
+        stored = store.get(self.key) if store is not None else None
         if stored is None:
             return None
         content, content_type = stored
@@ -103,9 +109,13 @@ class Page:
         """Keep a rendered 200 answer, and give it the page's headers."""
         response["ETag"] = self.etag
         public_headers(response)
-        if response.status_code == 200 and len(response.content) <= MAX_CACHED_BYTES:
-            caches[CACHE_ALIAS].set(
+        store = _store()
+        seconds = settings.FACTCHECK_PAGE_CACHE_SECONDS
+        if store is None or seconds <= 0 or response.status_code != 200:
+            return
+        if len(response.content) <= MAX_CACHED_BYTES:
+            store.set(
                 self.key,
                 (response.content, response["Content-Type"]),
-                settings.FACTCHECK_PAGE_CACHE_SECONDS,
+                seconds,
             )
