@@ -16,7 +16,8 @@ with its page cache off ("app": every answer built, as after a write) and as
 deployed ("cached": wrk repeats one URL, so these are page-cache hits); at
 100,000 claims only the first, which is what the corpus size can change.
 
-Needs wrk (apt-get install wrk). BENCH_SECONDS (5) per run, BENCH_ROUNDS (2).
+Needs wrk (apt-get install wrk). BENCH_SECONDS (5) per run, BENCH_ROUNDS (2),
+BENCH_REDIS_URL (unset: the database cache) for the app's shared caches.
 The throttles are raised for the run: wrk is one client hammering the API.
 
 Run: make bench, or python benchmarks/side_by_side.py from the project root.
@@ -75,6 +76,14 @@ def server(app: str, database: Path, **env: str):
     port = free_port()
     environ = {
         **os.environ,
+        # BENCH_REDIS_URL: the app's shared caches (throttle counters, pages)
+        # in Redis, as in production; unset, the throttles write the SQLite
+        # cache table on every request.
+        **(
+            {"REDIS_URL": os.environ["BENCH_REDIS_URL"]}
+            if os.environ.get("BENCH_REDIS_URL")
+            else {}
+        ),
         "DATABASE_URL": f"sqlite:///{database}",
         "RAW_DATABASE": str(database),
         "SECRET_KEY": "benchmark-only",

@@ -170,7 +170,9 @@ def claims(request, claim_rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]
         )
     related: dict[int, list] = defaultdict(list)
     for item in (
-        ClaimRelation.objects.filter(claim_id__in=ids, other__status__in=PUBLIC)
+        # Filtered by status here, not in SQL: a status condition in the
+        # query lets the planner start from every public claim.
+        ClaimRelation.objects.filter(claim_id__in=ids)
         .order_by("created_at", "id")
         .values(
             "claim_id",
@@ -181,6 +183,8 @@ def claims(request, claim_rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]
             "other__rating__slug",
         )
     ):
+        if item["other__status"] not in PUBLIC:
+            continue
         other = item["other_id"]
         related[item["claim_id"]].append(
             {
