@@ -72,7 +72,11 @@ def _process_cache(request, settings):
     }
     cache.clear()
     caches["pages"].clear()
-    if "db" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not transactional and ("db" in request.fixturenames or marker):
         # The test's transaction never commits: bump the corpus version at
         # each statement, as a commit would.
         request.getfixturevalue("db")

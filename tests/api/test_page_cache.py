@@ -5,11 +5,11 @@ never share an entry with the public, and the headers say so."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from annotations import archive, revisions, workflow
-from annotations.models import Claim, Evidence, Rating
+from annotations import archive, corpus, revisions, workflow
+from annotations.models import Article, Claim, Evidence, Rating
 from tests import factories
 from tests.api.conftest import ANNO_ACCEPT, QUOTES, publish
 
@@ -199,3 +199,22 @@ def test_every_request_variant_has_its_own_page(anon, editor, reviewer):
         anon.get("/api/v1/claims/?status=published&page_size=1")["ETag"]
         == anon.get("/api/v1/claims/?page_size=1&status=published")["ETag"]
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_moves_once_when_a_transaction_commits():
+    before = corpus.version()
+    with transaction.atomic():
+        article = factories.ArticleFactory()
+        Article.objects.filter(pk=article.pk).update(title="Renamed")
+        if connection.vendor == "postgresql":
+            # Deferred to the commit: no lock on the counter meanwhile.
+            assert corpus.version() == before
+    after = corpus.version()
+    assert after > before
+    if connection.vendor == "postgresql":
+        assert after == before + 1
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(title="Renamed again")
+        transaction.set_rollback(True)
+    assert corpus.version() == after
