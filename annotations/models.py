@@ -730,6 +730,20 @@ class FeedCursor(models.Model):
         return str(self.value)
 
 
+class CorpusVersion(models.Model):
+    """A single counter row that moves whenever anything the public API shows
+    changes: database triggers on those tables bump it (see
+    ``annotations.corpus``), so cached public pages are keyed by it."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="corpus_version_singleton")]
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 class ChangeEntry(AppendOnlyModel):
     """An entry of the public changes feed.
 

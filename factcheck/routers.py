@@ -25,7 +25,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
-_use_replica: ContextVar[bool] = ContextVar("use_replica", default=False)
+# The replica this request reads, chosen once per request: the corpus version
+# a public page is cached under must come from the same copy as the page.
+_use_replica: ContextVar[str | None] = ContextVar("use_replica", default=None)
 
 PIN_COOKIE = "fc_primary_until"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -39,15 +41,15 @@ def replica_aliases() -> list[str]:
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints) -> str:
-        replicas = replica_aliases()
-        if not replicas or not _use_replica.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        replica = _use_replica.get()
+        if replica is None or connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS
         if model._meta.app_label == CACHE_APP_LABEL:
             # The database cache (throttle counters, login lockouts, the
             # read-your-writes pin) is read-modify-write: a lagging copy
             # would undercount and miss pins.
             return DEFAULT_DB_ALIAS
-        return random.choice(replicas)
+        return replica
 
     def db_for_write(self, model, **hints) -> str:
         return DEFAULT_DB_ALIAS
@@ -84,7 +86,9 @@ class ReadYourWritesMiddleware:
 
     def __call__(self, request):
         safe = request.method in SAFE_METHODS
-        token = _use_replica.set(safe and not _pinned(request))
+        replicas = replica_aliases()
+        replica = random.choice(replicas) if replicas and safe and not _pinned(request) else None
+        token = _use_replica.set(replica)
         try:
             response = self.get_response(request)
         finally:

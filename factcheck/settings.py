@@ -179,6 +179,30 @@ else:
             "LOCATION": "factcheck_cache",
         }
     }
+# Built public API pages (annotations.api.pagecache), keyed by the corpus
+# version: in Redis beside the rest when there is one, otherwise in each
+# worker's memory (never the database cache: a page is as dear to fetch
+# from there as to build).
+CACHES["pages"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "pages",
+    }
+    if os.environ.get("REDIS_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "factcheck-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FACTCHECK_PAGE_CACHE_ENTRIES", "500"))},
+    }
+)
+FACTCHECK_PAGE_CACHE_SECONDS = int(os.environ.get("FACTCHECK_PAGE_CACHE_SECONDS", "600"))
+# Cache-Control of public answers: shared caches keep them this long, and
+# serve them this much longer while they revalidate.
+FACTCHECK_PUBLIC_MAX_AGE = int(os.environ.get("FACTCHECK_PUBLIC_MAX_AGE", "30"))
+FACTCHECK_PUBLIC_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("FACTCHECK_PUBLIC_STALE_WHILE_REVALIDATE", "60")
+)
 
 # Logins: django-axes counts failures per user name and per client address
 # (either reaching the limit locks) in the shared cache, on every path that

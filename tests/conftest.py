@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from annotations import importers, workflow
+from annotations import corpus, importers, workflow
 from annotations.models import Article, Claim
 from tests import factories
 
@@ -61,15 +61,26 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
-def _process_cache(settings):
+def _process_cache(request, settings):
     """The app shares throttle counters and login lockouts through Redis or
     the database cache; tests keep them in process memory, empty at each
     start, so query budgets count only a view's own queries
     (tests/security/test_throttles.py exercises the shared caches)."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
     }
     cache.clear()
+    caches["pages"].clear()
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not transactional and ("db" in request.fixturenames or marker):
+        # The test's transaction never commits: bump the corpus version at
+        # each statement, as a commit would.
+        request.getfixturevalue("db")
+        corpus.make_immediate()
 
 
 @pytest.fixture

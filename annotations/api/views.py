@@ -11,12 +11,12 @@ import csv
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -39,11 +39,11 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from annotations import (
+    corpus,
     csvsafe,
     importers,
     matching,
@@ -53,7 +53,15 @@ from annotations import (
     stats,
     workflow,
 )
-from annotations.api import claimreview, feed, sentences, serializers, webannotation
+from annotations.api import (
+    claimjson,
+    claimreview,
+    feed,
+    pagecache,
+    sentences,
+    serializers,
+    webannotation,
+)
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.filters import MAX_ID, MAX_PAGE_SIZE, ClaimFilter, NewestFirstPagination
 from annotations.models import Article, Claim, ClaimRelation, Evidence, Notification, Rating
@@ -135,12 +143,6 @@ class IsEditorOrReadOnly(BasePermission):
         return True
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    """Weak comparison, as If-None-Match uses."""
-    candidates = [tag.strip().removeprefix("W/") for tag in header.split(",")]
-    return "*" in candidates or etag.removeprefix("W/") in candidates
-
-
 class ConditionalMixin:
     """ETag on every successful read, 304 for a matching If-None-Match.
 
@@ -148,9 +150,32 @@ class ConditionalMixin:
     of the rendered representation, which still spares the bandwidth.
     """
 
+    def public_page(
+        self,
+        request: Request,
+        build: Callable[[], HttpResponse],
+        *,
+        page: pagecache.Page | None = None,
+    ) -> HttpResponse:
+        """Answer a public read from the page cache (or 304) when it applies,
+        else ``build()`` it; see ``pagecache``."""
+        if not pagecache.applies(request):
+            return build()
+        page = page or pagecache.Page.of(request)
+        answer = page.not_modified(request) or page.load()
+        if answer is not None:
+            return answer
+        response = build()
+        response.page = page
+        return response
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Authorization", "Cookie"])
+        page = getattr(response, "page", None)
+        if page is not None and response.status_code == 200:
+            response.render()
+            page.store(response)
         if (
             request.method not in ("GET", "HEAD")
             or response.status_code != 200
@@ -162,7 +187,7 @@ class ConditionalMixin:
                 response.render()
             response["ETag"] = f'W/"{hashlib.sha1(response.content).hexdigest()}"'
         header = request.headers.get("If-None-Match")
-        if header and _etag_matches(header, response["ETag"]):
+        if header and pagecache.etag_matches(header, response["ETag"]):
             not_modified = HttpResponse(status=304)
             for name in ("ETag", "Vary", "Cache-Control"):
                 if response.has_header(name):
@@ -180,18 +205,19 @@ def annotation_response(data: dict[str, Any], request: Request, **kwargs) -> Res
     return response
 
 
+def display_prefetches() -> list[Prefetch | str]:
+    """What the claim JSON reads besides the claim, its article and rating."""
+    evidence = Evidence.objects.select_related("archive").order_by("added_at", "id")
+    related = ClaimRelation.objects.select_related("other__rating").order_by("created_at", "id")
+    return [Prefetch("evidence", queryset=evidence), "corrections", Prefetch("relations", related)]
+
+
 def claims_for_display(queryset, *, internal: bool = False):
     """Claims with what their JSON reads joined; ``internal`` adds the desk's
     people, which only editors see."""
-    evidence = Evidence.objects.select_related("archive").order_by("added_at", "id")
-    related = ClaimRelation.objects.select_related("other__rating").order_by("created_at", "id")
     if internal:
         queryset = queryset.select_related("assignee", "reviewer")
-    return queryset.select_related("article", "rating").prefetch_related(
-        Prefetch("evidence", queryset=evidence),
-        "corrections",
-        Prefetch("relations", queryset=related),
-    )
+    return queryset.select_related("article", "rating").prefetch_related(*display_prefetches())
 
 
 def expected_version(
@@ -324,17 +350,57 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
         return Response(data, status=status_code, headers={"ETag": fresh.etag(), **headers})
 
     def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        def build() -> Response:
+            queryset = self.filter_queryset(self.get_queryset())
+            if self.internal:
+                page = self.paginate_queryset(queryset)
+                return self.get_paginated_response(self.get_serializer(page, many=True).data)
+            # The public JSON from values and plain functions (claimjson).
+            page = self.paginate_queryset(claimjson.rows(queryset.prefetch_related(None)))
+            return self.get_paginated_response(claimjson.claims(request, page))
+
+        return self.public_page(request, build)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        claim = self.get_object()
-        if webannotation.wants_annotation(request):
-            response = annotation_response(webannotation.annotation(request, claim), request)
-            response["ETag"] = f'"claim-{claim.pk}-v{claim.version}-anno"'
-            return response
-        return Response(self.get_serializer(claim).data, headers={"ETag": claim.etag()})
+        anno = "-anno" if webannotation.wants_annotation(request) else ""
+
+        def build() -> Response:
+            claim = self.get_object()
+            if anno:
+                response = annotation_response(webannotation.annotation(request, claim), request)
+                response["ETag"] = f'"claim-{claim.pk}-v{claim.version}-anno"'
+                return response
+            return Response(self.get_serializer(claim).data, headers={"ETag": claim.etag()})
+
+        if not pagecache.applies(request):
+            return build()
+        # One query reads the claim, its article, verdict and the corpus
+        # version: the ETag stays the claim's version (If-Match on writes
+        # reads it), so a 304 builds nothing, and a miss only adds the
+        # evidence, corrections and related fact-checks.
+        found = (
+            Claim.objects.public()
+            .select_related("article", "rating")
+            .annotate(corpus_version=corpus.version_expression())
+            .filter(pk=pk)
+            .order_by()
+        )
+        claim = next(iter(found), None)
+        if claim is None:
+            return build()
+        self.check_object_permissions(request, claim)
+
+        def build_from_row() -> Response:
+            prefetch_related_objects([claim], *display_prefetches())
+            if anno:
+                data = webannotation.annotation(request, claim)
+                return annotation_response(data, request)
+            return Response(self.get_serializer(claim).data)
+
+        page = pagecache.Page.of(
+            request, version=claim.corpus_version, etag=f'"claim-{claim.pk}-v{claim.version}{anno}"'
+        )
+        return self.public_page(request, build_from_row, page=page)
 
     def create(self, request: Request) -> Response:
         serializer = serializers.ClaimCreateSerializer(data=request.data)
@@ -377,8 +443,11 @@ class ClaimViewSet(ConditionalMixin, GenericViewSet):
     )
     @action(detail=True, methods=["get"])
     def claimreview(self, request: Request, pk: str) -> Response:
-        claim = get_object_or_404(Claim.objects.public().select_related("article", "rating"), pk=pk)
-        return Response(claimreview.claim_review(request, claim))
+        def build() -> Response:
+            claims = Claim.objects.public().select_related("article", "rating")
+            return Response(claimreview.claim_review(request, get_object_or_404(claims, pk=pk)))
+
+        return self.public_page(request, build)
 
     @extend_schema(
         summary="Add evidence to a draft (editors)",
@@ -641,17 +710,31 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
         return queryset
 
     def list(self, request: Request) -> Response:
-        page = with_status_counts(self.paginate_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if not pagecache.applies(request):
+            page = with_status_counts(self.paginate_queryset(self.get_queryset()))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # The page's query carries the corpus version (same snapshot), so a
+        # 304 or a cached answer costs that one query.
+        queryset = self.get_queryset().annotate(corpus_version=corpus.version_expression())
+        articles = self.paginate_queryset(queryset)
+
+        def build() -> Response:
+            page = with_status_counts(articles)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+        version = articles[0].corpus_version if articles else None
+        return self.public_page(request, build, page=pagecache.Page.of(request, version=version))
 
     def get_object(self) -> Article:
         return with_status_counts([super().get_object()])[0]
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        article = self.get_object()
-        return Response(
-            serializers.ArticleDetailSerializer(article, context=self.get_serializer_context()).data
-        )
+        def build() -> Response:
+            article = self.get_object()
+            context = self.get_serializer_context()
+            return Response(serializers.ArticleDetailSerializer(article, context=context).data)
+
+        return self.public_page(request, build)
 
     def create(self, request: Request) -> Response:
         serializer = serializers.ArticleCreateSerializer(data=request.data)
@@ -691,16 +774,20 @@ class ArticleViewSet(ConditionalMixin, GenericViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def annotations(self, request: Request, pk: str) -> Response:
-        article = self.get_object()
-        page = _non_negative(request, "page", 0, maximum=MAX_ID // (2 * MAX_PAGE_SIZE))
-        page_size = min(_non_negative(request, "page_size", 50) or 50, MAX_PAGE_SIZE)
-        claims = article.claims.published().select_related("article", "rating").in_reading_order()
-        total = claims.count()
-        items = list(claims[page * page_size : (page + 1) * page_size])
-        data = webannotation.annotation_page(
-            request, article, items, page=page, page_size=page_size, total=total
-        )
-        return annotation_response(data, request)
+        def build() -> Response:
+            article = self.get_object()
+            page = _non_negative(request, "page", 0, maximum=MAX_ID // (2 * MAX_PAGE_SIZE))
+            page_size = min(_non_negative(request, "page_size", 50) or 50, MAX_PAGE_SIZE)
+            claims = article.claims.published().select_related("article", "rating")
+            claims = claims.in_reading_order()
+            total = claims.count()
+            items = list(claims[page * page_size : (page + 1) * page_size])
+            data = webannotation.annotation_page(
+                request, article, items, page=page, page_size=page_size, total=total
+            )
+            return annotation_response(data, request)
+
+        return self.public_page(request, build)
 
     @extend_schema(
         summary="Every body sentence with its check-worthiness (editors)",
@@ -762,6 +849,9 @@ class RatingList(ConditionalMixin, ListAPIView):
     pagination_class = None
     filter_backends = []
 
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return self.public_page(request, lambda: super(RatingList, self).list(request))
+
 
 FEED_DESCRIPTION = """The changes feed: every publication, update of a published claim,
 correction and retraction appends an entry `{cursor, claim, action, at}`
@@ -815,15 +905,25 @@ class ChangesView(ConditionalMixin, APIView):
         expand = request.query_params.get("expand", "")
         if expand not in ("", *feed.EXPANDABLE):
             raise ValidationError({"expand": ['Only "claim" can be expanded.']})
-        return Response(
-            feed.page(
+        # The entries' query carries the corpus version (same snapshot), so a
+        # 304 or a cached answer costs that one query.
+        public = pagecache.applies(request)
+        entries = feed.entries_after(after, limit, versioned=public)
+
+        def build() -> Response:
+            data = feed.page(
                 request,
                 after=after,
                 limit=limit,
                 expand=bool(expand),
-                for_display=claims_for_display,
+                entries=entries,
             )
-        )
+            return Response(data)
+
+        if not public:
+            return build()
+        version = entries[0].corpus_version if entries else None
+        return self.public_page(request, build, page=pagecache.Page.of(request, version=version))
 
 
 # --- notifications ---------------------------------------------------------
@@ -933,6 +1033,10 @@ CSV_COLUMNS = [
 ]
 
 
+# Claims per round of queries for their evidence, corrections and links.
+EXPORT_BATCH = 500
+
+
 class ExportNdjsonView(APIView):
     content_negotiation_class = AnyContentNegotiation
 
@@ -943,15 +1047,20 @@ class ExportNdjsonView(APIView):
         responses={(200, "application/x-ndjson"): OpenApiTypes.STR, **errors()},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        context = {"request": request, "show_internal": False}
-
-        # One serializer for all rows: building its fields is the costly part.
-        serializer = serializers.ClaimSerializer(context=context)
+        def batches() -> Iterator[list[dict[str, Any]]]:
+            rows = claimjson.rows(Claim.objects.public().order_by("id"))
+            batch: list[dict[str, Any]] = []
+            for row in rows.iterator(chunk_size=EXPORT_BATCH):
+                batch.append(row)
+                if len(batch) == EXPORT_BATCH:
+                    yield claimjson.claims(request, batch)
+                    batch = []
+            if batch:
+                yield claimjson.claims(request, batch)
 
         def lines() -> Iterator[str]:
-            for claim in export_queryset():
-                data = serializer.to_representation(claim)
-                line = json.dumps(data, cls=JSONEncoder, ensure_ascii=False)
+            for data in (claim for batch in batches() for claim in batch):
+                line = json.dumps(data, ensure_ascii=False)
                 # Valid JSON, but JavaScript before ES2019 and some line
                 # splitters read these two as line ends.
                 yield line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
