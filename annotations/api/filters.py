@@ -14,7 +14,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.pagination import CursorPagination
 
-from annotations.models import Claim, Rating
+from annotations import permissions
+from annotations.models import Claim, Priority, Rating
 
 MAX_PAGE_SIZE = 200
 MAX_SEARCH_WORDS = 8
@@ -81,9 +82,35 @@ class ClaimFilter(django_filters.FilterSet):
         field_name="updated_at", lookup_expr="gt", help_text="Changed strictly after."
     )
 
+    # The desk's filters: editors only (for anyone else they filter nothing,
+    # so that who was assigned what never shows through the public list).
+    assignee = django_filters.CharFilter(
+        method="desk_filter", help_text="Editors only: the assignee's username."
+    )
+    reviewer = django_filters.CharFilter(
+        method="desk_filter", help_text="Editors only: the requested reviewer's username."
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, method="desk_filter", help_text="Editors only."
+    )
+    due_before = MomentFilter(
+        method="desk_filter",
+        help_text="Editors only: due strictly before (ISO 8601); overdue work is "
+        "`due_before=<now>` with `status=draft` or `status=in_review`.",
+    )
+
     class Meta:
         model = Claim
         fields = []
+
+    def desk_filter(self, queryset, name, value):
+        if not permissions.is_editor(getattr(self.request, "user", None)):
+            return queryset
+        if name in ("assignee", "reviewer"):
+            return queryset.filter(**{f"{name}__username": value})
+        if name == "due_before":
+            return queryset.filter(due__lt=value)
+        return queryset.filter(**{name: value})
 
     def search(self, queryset, name, value):
         # Every word must occur; a bounded number keeps the query bounded.

@@ -215,3 +215,37 @@ def test_the_schema_documents_the_desk_fields_as_optional(anon):
     assert not DESK_FIELDS & set(claim.get("required", []))
     update = schema["components"]["schemas"]["PatchedClaimUpdate"]
     assert set(update["properties"]) >= DESK_FIELDS
+
+
+def test_editors_filter_the_list_by_assignee_reviewer_priority_and_due(
+    editor_api, article, editor, reviewer, other_reviewer
+):
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    mine = workflow.mark(article, by=editor, quote="the minister told")
+    mine = workflow.assign(
+        mine, by=editor, version=mine.version, assignee=reviewer, priority="urgent", due=soon
+    )
+    theirs = workflow.mark(article, by=editor, quote="Critics said")
+    workflow.assign(theirs, by=editor, version=theirs.version, reviewer=other_reviewer)
+
+    def ids(**params):
+        response = editor_api.get("/api/v1/claims/", {"status": "draft", **params})
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids() == {mine.pk, theirs.pk}
+    assert ids(assignee=reviewer.username) == {mine.pk}
+    assert ids(reviewer=other_reviewer.username) == {theirs.pk}
+    assert ids(priority="urgent") == {mine.pk}
+    later = (soon + datetime.timedelta(minutes=1)).isoformat()
+    assert ids(due_before=later) == {mine.pk}
+    assert ids(assignee="nobody-by-that-name") == set()
+
+
+def test_the_desk_filters_filter_nothing_for_the_public(anon, published, editor, reviewer):
+    Claim.objects.filter(pk=published.pk).update(assignee=reviewer)
+
+    everyone = anon.get("/api/v1/claims/").json()["results"]
+    by_assignee = anon.get("/api/v1/claims/", {"assignee": "someone-else"}).json()["results"]
+
+    assert [row["id"] for row in by_assignee] == [row["id"] for row in everyone] == [published.pk]
