@@ -83,6 +83,7 @@ urlpatterns = [
     # Notifications: the inbox, settings, and the people @mentions complete to.
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read/", inbox.notification_read_all, name="notification_read_all"),
+    path("inbox/count/", inbox.inbox_count, name="inbox_count"),
     path("inbox/<int:pk>/", inbox.notification_open, name="notification_open"),
     path("inbox/<int:pk>/read/", inbox.notification_read, name="notification_read"),
     path("inbox/settings/", inbox.notification_settings, name="notification_settings"),

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
 from annotations import notifications, permissions
 from annotations.forms import NotificationPreferencesForm
@@ -38,6 +39,17 @@ def _inbox(request: HttpRequest) -> HttpResponse:
 @workspace_view("GET")
 def inbox(request: HttpRequest) -> HttpResponse:
     return _inbox(request)
+
+
+@require_GET
+def inbox_count(request: HttpRequest) -> HttpResponse:
+    """The header's inbox link, polled: new notifications show on every
+    workspace page without a reload. Anyone no longer signed in as an editor
+    gets 204, so a lapsed session never swaps a login page into the header."""
+    if not permissions.is_editor(request.user):
+        return HttpResponse(status=204)
+    context = {"inbox_unread": notifications.unread_count(request.user)}
+    return render(request, "annotations/_inbox_count.html", context)
 
 
 @workspace_view("GET")
