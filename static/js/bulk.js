@@ -1,5 +1,6 @@
 // Bulk bars over claim lists: a list that refreshes itself (the dashboard's
-// queues, every minute and after each change) waits while claims are ticked
+// queues, after each change, the person's own or another's through the
+// live poll) waits while claims are ticked
 // or the bar has something typed, so that a refresh never drops a selection
 // the person is about to act on. Their own actions (sorting, the bar's
 // buttons) go through.
