@@ -61,7 +61,11 @@ def build(body: str, claims: Iterable[Claim], separator: str = PARAGRAPH_BREAK) 
             first = ranks[0]
             piece_ids = ids[first] if len(ranks) == 1 else " ".join([ids[r] for r in ranks])
             status = statuses[first]
-            ending = next((statuses[r] for r in ranks if ends[r] == piece_end), "")
+            ending = ""
+            for rank in ranks:
+                if ends[rank] == piece_end:
+                    ending = statuses[rank]
+                    break
         else:
             piece_ids = status = ending = ""
         depth = len(ranks)
@@ -101,15 +105,23 @@ def build_parts(article, claims: Iterable[Claim]) -> dict[str, list[Paragraph]]:
 
 
 def excerpt(text: str, limit: int = 110) -> str:
-    """``text`` cut to ``limit`` characters for the claim list (a cheap
-    stand-in for the truncatechars filter, which is slow over many claims)."""
-    # Collapsing a prefix gives a prefix of the collapsed text: once that is
-    # longer than the limit, the rest of a long quote need not be read.
-    head = " ".join(text[: limit * 2].split())
+    """``text`` on one line and cut to ``limit`` characters for the claim
+    list (a cheap stand-in for the truncatechars filter, which is slow over
+    many claims)."""
+    # Collapsing the whitespace of a prefix gives a prefix of the collapsed
+    # text, so a long quote is read no further than twice the limit. Most
+    # need no collapsing: printable text has no whitespace but ASCII spaces,
+    # and single ones between words stay as they are.
+    head = text[: limit * 2]
+    if not (head.isprintable() and "  " not in head and head[:1] != " " != head[-1:]):
+        head = " ".join(head.split())
     if len(head) > limit:
         return head[: limit - 1].rstrip() + "…"
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) > limit * 2:
+        head = " ".join(text.split())
+        if len(head) > limit:
+            return head[: limit - 1].rstrip() + "…"
+    return head
 
 
 def text_of(paragraphs: list[Paragraph]) -> str:
