@@ -80,13 +80,15 @@ def highlighted(paragraphs: list[reader.Paragraph], element: str = "", css: str 
 
 @register.simple_tag
 def claim_rows(claims: Iterable) -> SafeString:
-    """The claim list's ``<li>`` rows (of claims or rows with their ``id``,
-    ``article_id``, ``part``, ``orphan_revision_id``, ``quote``, ``claimant``
-    and ``status``): status, where the claim sits (orphaned
-    or its part, unless the body), an excerpt of its quote and its claimant,
-    each a link that loads the claim into the panel."""
-    statuses = {value: _escape(label) for value, label in Claim.Status.choices}
-    status_names = {value: _escape(value) for value in Claim.Status.values}
+    """The claim list's ``<li>`` rows, each a link that loads the claim into
+    the panel: its status, where it sits (orphaned, or its part unless the
+    body), an excerpt of its quote and its claimant. ``claims`` are claims or
+    rows with their ``id``, ``article_id``, ``part``, ``orphan_revision_id``,
+    ``quote``, ``claimant`` and ``status``."""
+    badges = {
+        value: f'<span class="status-badge status-{_escape(value)}">{_escape(label)}</span>'
+        for value, label in Claim.Status.choices
+    }
     parts = {value: _escape(label) for value, label in Part.choices}
     urls: dict[int, tuple[str, str]] = {}
     rows: list[str] = []
@@ -99,13 +101,10 @@ def claim_rows(claims: Iterable) -> SafeString:
             head, _, tail = pattern.partition(_SENTINEL)
             url = urls[claim.article_id] = (head, tail)
         href = f"{url[0]}{claim.id:d}{url[1]}"
-        status = claim.status
-        label = statuses.get(status)
-        if label is None:
-            label = _escape(status)
-        name = status_names.get(status)
-        if name is None:
-            name = _escape(status)
+        badge = badges.get(claim.status)
+        if badge is None:
+            status = _escape(claim.status)
+            badge = f'<span class="status-badge status-{status}">{status}</span>'
         if claim.orphan_revision_id:
             where = ' <span class="orphan-badge">Orphaned</span>'
         elif claim.part != Part.BODY:
@@ -124,7 +123,7 @@ def claim_rows(claims: Iterable) -> SafeString:
             f'<li><a href="{href}" data-claim-id="{claim.id:d}" hx-get="{href}"'
             ' hx-target="#claim-panel" hx-swap="outerHTML" hx-push-url="true"'
             ' hx-sync="#claim-list:replace">'
-            f'<span class="status-badge status-{name}">{label}</span>{where}'
+            f"{badge}{where}"
             f' <span class="list-quote">{_escape(reader.excerpt(claim.quote))}</span>{who}</a></li>'
         )
     return mark_safe("\n".join(rows))  # built from escaped parts only
