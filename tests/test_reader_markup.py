@@ -15,6 +15,7 @@ from lxml import html as lxml_html
 
 from annotations import reader
 from annotations.models import Article, Claim, Part
+from annotations.templatetags import reader_markup
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reader" / "reader_partial.html"
 
@@ -139,3 +140,17 @@ def test_each_highlighted_part_carries_its_stored_text_exactly():
         "body": BODY,
     }
     assert anchor_texts(render_reader()) == anchor_texts(FIXTURE.read_text())
+
+
+def test_text_with_a_nul_character_is_escaped_piece_by_piece():
+    # The pieces are escaped in one call, joined by NUL; a NUL in the text itself
+    # must not shift one piece's text into another.
+    body = "a\x00<b> & c"
+    claims = [Claim(pk=1, start=2, end=5, status=Claim.Status.DRAFT)]
+    markup = reader_markup.highlighted(reader.build(body, claims), "p")
+    assert markup == (
+        '<p><span data-start="0">a\x00</span>'
+        '<mark class="claim status-draft claim-end end-draft" data-claims="1" data-start="2">'
+        "&lt;b&gt;</mark>"
+        '<span data-start="5"> &amp; c</span></p>'
+    )

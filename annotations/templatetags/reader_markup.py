@@ -13,7 +13,7 @@ each).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django import template
 from django.urls import reverse
@@ -29,15 +29,33 @@ register = template.Library()
 # that check cost more than the escaping over thousands of pieces.
 _escape = getattr(escape, "__wrapped__", escape)
 
+# Escaping leaves NUL alone and maps every other character on its own, so
+# texts joined by NUL, escaped once and split again are each escaped.
+_JOIN = "\x00"
+
+
+def _escape_all(texts: list[str]) -> list[str]:
+    """Each of ``texts`` escaped, in one call over all of them (one call each
+    if any of them contains a NUL)."""
+    joined = _JOIN.join(texts)
+    if joined.count(_JOIN) != len(texts) - 1:
+        return [_escape(text) for text in texts]
+    return _escape(joined).split(_JOIN)
+
+
 # A claim id that no real URL contains twice: the claim URL is reversed once
 # per article with it and the real id is put in its place.
 _SENTINEL = "987654321"
 
 
 def _pieces(
-    paragraph: reader.Paragraph, out: list[str], classes: dict[tuple[str, bool, str], str]
+    paragraph: reader.Paragraph,
+    texts: Iterator[str],
+    out: list[str],
+    classes: dict[tuple[str, bool, str], str],
 ) -> None:
-    for piece in paragraph.pieces:
+    # zip stops at the paragraph's last piece without taking the next text.
+    for piece, text in zip(paragraph.pieces, texts, strict=False):
         if piece.ids:
             key = (piece.status, piece.depth > 1, piece.ends)
             names = classes.get(key)
@@ -50,10 +68,10 @@ def _pieces(
                 classes[key] = names
             out.append(
                 f'<mark class="{names}" data-claims="{piece.ids}" '
-                f'data-start="{piece.start:d}">{_escape(piece.text)}</mark>'
+                f'data-start="{piece.start:d}">{text}</mark>'
             )
         else:
-            out.append(f'<span data-start="{piece.start:d}">{_escape(piece.text)}</span>')
+            out.append(f'<span data-start="{piece.start:d}">{text}</span>')
 
 
 @register.simple_tag
@@ -70,10 +88,11 @@ def highlighted(paragraphs: list[reader.Paragraph], element: str = "", css: str 
     out: list[str] = []
     # A handful of status combinations recur over thousands of pieces.
     classes: dict[tuple[str, bool, str], str] = {}
+    texts = iter(_escape_all([piece.text for p in paragraphs for piece in p.pieces]))
     for paragraph in paragraphs:
         out.append(_escape(paragraph.separator))
         out.append(opening)
-        _pieces(paragraph, out, classes)
+        _pieces(paragraph, texts, out, classes)
         out.append(closing)
     return mark_safe("".join(out))  # built from escaped parts only
 
@@ -92,7 +111,9 @@ def claim_rows(claims: Iterable) -> SafeString:
     parts = {value: _escape(label) for value, label in Part.choices}
     urls: dict[int, tuple[str, str]] = {}
     rows: list[str] = []
-    for claim in claims:
+    claims = list(claims)
+    excerpts = _escape_all([reader.excerpt(claim.quote) for claim in claims])
+    for claim, excerpt in zip(claims, excerpts, strict=True):
         url = urls.get(claim.article_id)
         if url is None:
             pattern = _escape(
@@ -124,6 +145,6 @@ def claim_rows(claims: Iterable) -> SafeString:
             ' hx-target="#claim-panel" hx-swap="outerHTML" hx-push-url="true"'
             ' hx-sync="#claim-list:replace">'
             f"{badge}{where}"
-            f' <span class="list-quote">{_escape(reader.excerpt(claim.quote))}</span>{who}</a></li>'
+            f' <span class="list-quote">{excerpt}</span>{who}</a></li>'
         )
     return mark_safe("\n".join(rows))  # built from escaped parts only
