@@ -154,3 +154,11 @@ def test_text_with_a_nul_character_is_escaped_piece_by_piece():
         "&lt;b&gt;</mark>"
         '<span data-start="5"> &amp; c</span></p>'
     )
+
+
+def test_claim_links_hold_the_claim_id_even_when_the_article_id_has_the_same_digits():
+    article = Article(pk=987654321, title="T", body="Some text here.")
+    claim = Claim(pk=5, article=article, start=0, end=4, quote="Some", status="draft")
+    row = reader_markup.claim_rows([claim])
+    assert f'href="{claim.get_absolute_url()}"' in row
+    assert f'hx-get="{claim.get_absolute_url()}"' in row

@@ -43,8 +43,8 @@ def _escape_all(texts: list[str]) -> list[str]:
     return _escape(joined).split(_JOIN)
 
 
-# A claim id that no real URL contains twice: the claim URL is reversed once
-# per article with it and the real id is put in its place.
+# The claim URL is reversed once per article with this id, and each claim's
+# own id is put in its place.
 _SENTINEL = "987654321"
 
 
@@ -119,7 +119,8 @@ def claim_rows(claims: Iterable) -> SafeString:
             pattern = _escape(
                 reverse("annotations:claim_detail", args=[claim.article_id, int(_SENTINEL)])
             )
-            head, _, tail = pattern.partition(_SENTINEL)
+            # The claim's id comes last in the URL; the article's may hold the same digits.
+            head, _, tail = pattern.rpartition(_SENTINEL)
             url = urls[claim.article_id] = (head, tail)
         href = f"{url[0]}{claim.id:d}{url[1]}"
         badge = badges.get(claim.status)
