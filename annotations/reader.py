@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotations import anchoring
 from annotations.models import Claim, Part
@@ -19,11 +20,12 @@ from annotations.models import Claim, Part
 PARAGRAPH_BREAK = "\n\n"
 
 
-@dataclass(slots=True)
-class Piece:
+class Piece(NamedTuple):
     """A run of text covered by the same claims. ``start`` is its code-point
     offset in the body; ``status`` is the status of the innermost claim that
-    covers it; ``ends`` the status of the innermost claim that ends here."""
+    covers it; ``ends`` the status of the innermost claim that ends here. A
+    tuple of strings and numbers, which the garbage collector stops
+    tracking: an article makes thousands."""
 
     text: str
     start: int
@@ -41,30 +43,47 @@ class Paragraph:
 
 def build(body: str, claims: Iterable[Claim], separator: str = PARAGRAPH_BREAK) -> list[Paragraph]:
     """Split ``body`` into paragraphs of pieces highlighted by ``claims``
-    (captions are cut into lines with ``separator="\n"``)."""
-    claims = list(claims)
+    (captions are cut into lines with ``separator="\n"``). A claim is
+    anything with ``id``, ``start``, ``end`` and ``status``: a model
+    instance or a row of the reader's query."""
     # The innermost (shortest) claim decides the colour of a nested piece.
-    claims.sort(key=lambda c: (c.end - c.start, c.start, c.pk or 0))
+    claims = sorted(claims, key=lambda c: (c.end - c.start, c.start, c.id or 0))
+    # Looked up by rank for every piece: thousands of pieces, a few claims each.
+    ids = [str(c.id) for c in claims]
+    statuses = [c.status for c in claims]
+    ends = [c.end for c in claims]
     spans = [(c.start, c.end, rank) for rank, c in enumerate(claims)]
     paragraphs = [Paragraph(separator="")]
+    pieces = paragraphs[0].pieces
     offset = 0
-    for text, covering in anchoring.segments(body, spans):
-        ranks = sorted(covering)
-        ids = " ".join(str(claims[r].pk) for r in ranks)
-        status = claims[ranks[0]].status if ranks else ""
+    for text, ranks in anchoring.segments(body, spans):
         piece_end = offset + len(text)
-        ending = [r for r in ranks if claims[r].end == piece_end]
-        ends = claims[ending[0]].status if ending else ""
+        if ranks:
+            ranks.sort()
+            first = ranks[0]
+            piece_ids = ids[first] if len(ranks) == 1 else " ".join([ids[r] for r in ranks])
+            status = statuses[first]
+            ending = ""
+            for rank in ranks:
+                if ends[rank] == piece_end:
+                    ending = statuses[rank]
+                    break
+        else:
+            piece_ids = status = ending = ""
+        depth = len(ranks)
+        if separator not in text:
+            pieces.append(Piece(text, offset, piece_ids, status, depth, ending))
+            offset = piece_end
+            continue
         parts = text.split(separator)
         for index, part in enumerate(parts):
             if index:
                 paragraphs.append(Paragraph(separator=separator))
+                pieces = paragraphs[-1].pieces
                 offset += len(separator)
             if part:
                 last = index == len(parts) - 1
-                paragraphs[-1].pieces.append(
-                    Piece(part, offset, ids, status, len(ranks), ends if last else "")
-                )
+                pieces.append(Piece(part, offset, piece_ids, status, depth, ending if last else ""))
             offset += len(part)
     return paragraphs
 
@@ -88,10 +107,23 @@ def build_parts(article, claims: Iterable[Claim]) -> dict[str, list[Paragraph]]:
 
 
 def excerpt(text: str, limit: int = 110) -> str:
-    """``text`` cut to ``limit`` characters for the claim list (a cheap
-    stand-in for the truncatechars filter, which is slow over many claims)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """``text`` on one line and cut to ``limit`` characters for the claim
+    list (a cheap stand-in for the truncatechars filter, which is slow over
+    many claims)."""
+    # Collapsing the whitespace of a prefix gives a prefix of the collapsed
+    # text, so a long quote is read no further than twice the limit. Most
+    # need no collapsing: printable text has no whitespace but ASCII spaces,
+    # and single ones between words stay as they are.
+    head = text[: limit * 2]
+    if not (head.isprintable() and "  " not in head and head[:1] != " " != head[-1:]):
+        head = " ".join(head.split())
+    if len(head) > limit:
+        return head[: limit - 1].rstrip() + "…"
+    if len(text) > limit * 2:
+        head = " ".join(text.split())
+        if len(head) > limit:
+            return head[: limit - 1].rstrip() + "…"
+    return head
 
 
 def text_of(paragraphs: list[Paragraph]) -> str:

@@ -87,3 +87,13 @@ def test_excerpts_for_the_claim_list_are_short_and_on_one_line():
     long = reader.excerpt("word " * 50, limit=20)
     assert len(long) <= 20
     assert long.endswith("…")
+
+
+def test_excerpts_collapse_every_kind_of_whitespace_like_a_split_and_join():
+    rng = random.Random(11)
+    pieces = ["word", "😀", "東京", " ", "  ", "\n", "\t", "\xa0", "\u2028", "\u3000", "\xad", "a"]
+    for _ in range(2_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        collapsed = " ".join(text.split())
+        expected = collapsed if len(collapsed) <= 20 else collapsed[:19].rstrip() + "…"
+        assert reader.excerpt(text, limit=20) == expected
