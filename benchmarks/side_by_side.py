@@ -216,7 +216,7 @@ def sync_seconds(base: str) -> tuple[float, int, int]:
 
 def cell(result: dict[str, float] | None) -> str:
     if result is None:
-        return "| | "
+        return " | "
     return f"{result['rps']:,.0f} | {result['p50']:.1f} / {result['p99']:.1f} "
 
 
